@@ -1,0 +1,487 @@
+package io.herald.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Command line driver: java -cp 'target/classes:target/lib/*' io.herald.bench.Bench --target herald --url http://127.0.0.1:8080
+ * --scenario fanout --streams 10000 --channels 1 ... See bench/README.md.
+ */
+public final class Bench {
+    /** All options; each field is settable as --kebab-case-name value. */
+    public static final class Config {
+        public String target = "plain";           // herald | nchan | plain
+        public String url = "http://127.0.0.1:8081";
+        public String publishPath;                // override publish path prefix, e.g. /pub/ (channel appended)
+        public String scenario = "fanout";        // idle | fanout | channels | reconnect | slow
+        public int streams = 1000;
+        public int channels = 1;
+        public int perClient = 1;
+        public double rate = 10;                  // events/s (fanout: first step when --steps absent)
+        public double duration = 10;              // seconds of measurement
+        public String steps = "";                 // fanout: comma-separated rates
+        public double stepSeconds = 8;
+        public double p99LimitMs = 100;
+        public double warmup = 1;
+        public double drainTimeout = 15;
+        public double connectTimeout = 180;       // seconds to get every stream up
+        public long serverPid = -1;
+        public boolean serverChildren = true;     // count children too (nginx workers)
+        public boolean gc = true;                 // jcmd GC.run + GC.heap_info on JVM servers
+        public int payloadPad = 0;
+        public int localAddrs = 50;
+        public int maxPending = 256;
+        public int publishConns = 4;
+        public int beforeDrop = 5;                // reconnect: events per channel before the drop
+        public int duringDrop = 10;               // reconnect: events per channel while dropped
+        public int reconnectPending = 2000;       // reconnect: connects in flight during the storm
+        public double catchupTimeout = 60;
+        public double stallFraction = 0.01;       // slow: fraction of clients that stop reading
+        public double baseline = 10;              // slow: seconds measured before stalling
+        public int stalledRcvBuf = 8192;
+        public String out;                        // result JSON file
+        public String label;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Config c = parse(args);
+        Map<String, Object> r = run(c);
+        System.out.println(summary(r));
+        System.exit(0);
+    }
+
+    static Config parse(String[] args) throws Exception {
+        Config c = new Config();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) { usage(); System.exit(0); }
+            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument " + a);
+            String name = a.substring(2);
+            String val;
+            int eq = name.indexOf('=');
+            if (eq >= 0) { val = name.substring(eq + 1); name = name.substring(0, eq); }
+            else val = args[++i];
+            StringBuilder camel = new StringBuilder();
+            boolean up = false;
+            for (char ch : name.toCharArray()) { if (ch == '-') up = true; else { camel.append(up ? Character.toUpperCase(ch) : ch); up = false; } }
+            Field f = Config.class.getField(camel.toString());
+            Class<?> t = f.getType();
+            if (t == int.class) f.setInt(c, Integer.parseInt(val));
+            else if (t == long.class) f.setLong(c, Long.parseLong(val));
+            else if (t == double.class) f.setDouble(c, Double.parseDouble(val));
+            else if (t == boolean.class) f.setBoolean(c, Boolean.parseBoolean(val));
+            else f.set(c, val);
+        }
+        return c;
+    }
+
+    static void usage() {
+        System.out.println("usage: Bench --target herald|nchan|plain --url http://127.0.0.1:PORT --scenario idle|fanout|channels|reconnect|slow\n"
+                + "  --streams N --channels M --per-client K --rate EV_PER_S --duration S [--steps r1,r2,..] [--server-pid PID]\n"
+                + "  [--out result.json] [--label name] [--payload-pad BYTES] [--local-addrs 50] [--max-pending 256] ...\n"
+                + "options (all Config fields):");
+        for (Field f : Config.class.getFields()) System.out.println("  --" + f.getName().replaceAll("([A-Z])", "-$1").toLowerCase());
+    }
+
+    // ------------------------------------------------------------------ scenarios
+
+    public static Map<String, Object> run(Config c) throws Exception {
+        Target target = Target.of(c.target, c.url);
+        if (c.publishPath != null) target.publishPrefix = c.publishPath;
+        LoadGen.Options o = new LoadGen.Options();
+        o.localAddrs = c.localAddrs;
+        o.maxPendingConnects = c.maxPending;
+        o.publishConns = c.publishConns;
+        o.payloadPad = c.payloadPad;
+        o.stalledRcvBuf = c.stalledRcvBuf;
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("target", c.target);
+        res.put("scenario", c.scenario);
+        res.put("label", c.label == null ? c.target : c.label);
+        res.put("startedAt", java.time.Instant.now().toString());
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        for (Field f : Config.class.getFields()) cfg.put(f.getName(), f.get(c));
+        res.put("config", cfg);
+        Map<String, Object> server = new LinkedHashMap<>();
+        res.put("server", server);
+        server.put("pid", c.serverPid);
+        server.put("jvm", ProcStats.isJvm(c.serverPid));
+        server.put("rssKbBefore", ProcStats.rssKb(c.serverPid, c.serverChildren));
+        if (c.gc) server.put("heapKbAfterGcBefore", ProcStats.heapAfterFullGcKb(c.serverPid));
+
+        int channels = Math.max(1, c.channels);
+        java.util.function.IntPredicate stalled = null;
+        int stallEvery = c.stallFraction > 0 ? (int) Math.round(1 / c.stallFraction) : 0;
+        if (c.scenario.equals("slow") && stallEvery > 0) stalled = i -> i % stallEvery == stallEvery / 2;
+
+        double lgCpu0 = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false);
+        long wall0 = System.nanoTime();
+        try (LoadGen lg = new LoadGen(target, channels, o)) {
+            // ---- connect everything
+            long t0 = System.nanoTime();
+            lg.addClients(c.streams, Math.min(c.perClient, channels), stalled);
+            waitFor(lg::connectsSettled, c.connectTimeout, "all connects settled");
+            Map<String, Object> conn = new LinkedHashMap<>();
+            long est = lg.call(() -> lg.established);
+            long firstNs = lg.call(() -> lg.firstConnectNs), lastNs = lg.call(() -> lg.lastEstablishedNs);
+            conn.put("requested", c.streams);
+            conn.put("established", est);
+            conn.put("streaming", lg.streamingCount());
+            conn.put("refused", lg.call(() -> lg.refused));
+            conn.put("httpErrors", lg.call(() -> lg.httpErrors));
+            conn.put("connectFailures", lg.call(() -> lg.connectFailures));
+            conn.put("rampSeconds", (lastNs - firstNs) / 1e9);
+            conn.put("connectsPerSec", est > 1 && lastNs > firstNs ? est / ((lastNs - firstNs) / 1e9) : null);
+            conn.put("wallToSettleSeconds", (System.nanoTime() - t0) / 1e9);
+            res.put("connect", conn);
+            System.err.printf(Locale.ROOT, "[%s/%s] %d/%d streams up in %.1fs%n", c.target, c.scenario, est, c.streams, (lastNs - firstNs) / 1e9);
+            sleep(c.warmup);
+
+            Map<String, Object> m;
+            switch (c.scenario) {
+                case "idle": m = idle(c, lg); break;
+                case "fanout": m = fanout(c, lg); break;
+                case "channels": m = steady(c, lg, allChannels(channels)); break;
+                case "reconnect": m = reconnect(c, lg, channels); break;
+                case "slow": m = slow(c, lg, channels); break;
+                default: throw new IllegalArgumentException("unknown scenario " + c.scenario);
+            }
+            res.put("results", m);
+
+            // ---- end: drain and check correctness
+            lg.stopPublishing();
+            waitFor(lg::publishIdle, 30, null);
+            long dl = System.nanoTime() + (long) (c.drainTimeout * 1e9);
+            while (lg.totalMissing(false) > 0 && System.nanoTime() < dl) sleep(0.1);
+            Map<String, Object> corr = new LinkedHashMap<>();
+            long missing = lg.totalMissing(false);
+            corr.put("published", lg.call(() -> lg.publishAcked));
+            corr.put("publishErrors", lg.call(() -> lg.publishErrors));
+            corr.put("expectedDeliveries", lg.expectedDeliveries());
+            corr.put("deliveries", lg.call(() -> lg.deliveries));
+            corr.put("loss", missing);
+            corr.put("duplicates", lg.call(() -> lg.duplicates));
+            corr.put("foreign", lg.call(() -> lg.foreign));
+            corr.put("unexpectedCloses", lg.call(() -> lg.unexpectedCloses));
+            corr.put("reconnects", lg.call(() -> lg.reconnects));
+            corr.put("resets", lg.call(() -> lg.resets));
+            corr.put("protocolErrors", lg.call(() -> lg.protocolErrors));
+            corr.put("publishRttMs", hist(lg.call(() -> lg.publishRttUs.copy()), 1000.0));
+            if (m.containsKey("lossNote")) corr.put("note", m.get("lossNote"));
+            res.put("correctness", corr);
+            server.put("rssKbAfter", ProcStats.rssKb(c.serverPid, c.serverChildren));
+            if (c.gc) server.put("heapKbAfterGc", ProcStats.heapAfterFullGcKb(c.serverPid));
+        }
+        double lgCpu = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false) - lgCpu0;
+        res.put("loadgen", Map.of("cpuSeconds", lgCpu, "wallSeconds", (System.nanoTime() - wall0) / 1e9));
+        if (c.out != null) {
+            Path p = Path.of(c.out);
+            if (p.getParent() != null) Files.createDirectories(p.getParent());
+            Files.writeString(p, Json.write(res));
+        }
+        return res;
+    }
+
+    static int[] allChannels(int m) { int[] a = new int[m]; for (int i = 0; i < m; i++) a[i] = i; return a; }
+
+    /** A measurement window: deliveries, server CPU, load generator CPU, wall time. */
+    static final class Window {
+        final LoadGen lg; final Config c;
+        long d0, p0, t0; double cpu0, lg0;
+        Window(LoadGen lg, Config c) {
+            this.lg = lg; this.c = c;
+            lg.exec(() -> lg.latencyUs.reset());
+            d0 = lg.call(() -> lg.deliveries); p0 = lg.call(() -> lg.publishAcked);
+            cpu0 = ProcStats.cpuSeconds(c.serverPid, c.serverChildren);
+            lg0 = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false);
+            t0 = System.nanoTime();
+        }
+        Map<String, Object> end() {
+            double dt = (System.nanoTime() - t0) / 1e9;
+            Histogram h = lg.call(() -> lg.latencyUs.copy());
+            long d = lg.call(() -> lg.deliveries) - d0, p = lg.call(() -> lg.publishAcked) - p0;
+            double cpu = ProcStats.cpuSeconds(c.serverPid, c.serverChildren) - cpu0;
+            double lgc = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false) - lg0;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seconds", dt);
+            m.put("publishedPerSec", p / dt);
+            m.put("deliveriesPerSec", d / dt);
+            m.put("latencyMs", hist(h, 1000.0));
+            m.put("serverCpuSeconds", c.serverPid > 0 ? cpu : null);
+            m.put("serverCpuUtil", c.serverPid > 0 ? cpu / dt : null);
+            m.put("serverCpuUsPerDelivery", c.serverPid > 0 && d > 0 ? cpu * 1e6 / d : null);
+            m.put("loadgenCpuUtil", lgc / dt);
+            return m;
+        }
+    }
+
+    static Map<String, Object> idle(Config c, LoadGen lg) {
+        lg.exec(() -> { lg.heartbeatLateMs.reset(); lg.heartbeatGapMs.reset(); });
+        if (c.rate > 0) lg.startPublishing(c.rate, allChannels(Math.max(1, c.channels)), 0);
+        Window w = new Window(lg, c);
+        sleep(c.duration);
+        Map<String, Object> m = w.end();
+        m.put("streamsHeld", lg.streamingCount());
+        m.put("heartbeats", lg.call(() -> lg.heartbeats));
+        m.put("heartbeatLatenessMs", hist(lg.call(() -> lg.heartbeatLateMs.copy()), 1));
+        m.put("heartbeatIntervalMs", hist(lg.call(() -> lg.heartbeatGapMs.copy()), 1));
+        long rss = ProcStats.rssKb(c.serverPid, c.serverChildren);
+        m.put("serverRssKb", rss);
+        if (c.gc) {
+            long heap = ProcStats.heapAfterFullGcKb(c.serverPid);
+            m.put("serverHeapKbAfterGc", heap);
+        }
+        return m;
+    }
+
+    static Map<String, Object> steady(Config c, LoadGen lg, int[] pubChannels) {
+        lg.startPublishing(c.rate, pubChannels, 0);
+        sleep(Math.min(2, c.duration / 4));
+        Window w = new Window(lg, c);
+        sleep(c.duration);
+        Map<String, Object> m = w.end();
+        m.put("rate", c.rate);
+        lg.stopPublishing();
+        return m;
+    }
+
+    static Map<String, Object> fanout(Config c, LoadGen lg) {
+        double[] rates;
+        if (c.steps == null || c.steps.isBlank()) rates = new double[]{c.rate};
+        else rates = java.util.Arrays.stream(c.steps.split(",")).mapToDouble(Double::parseDouble).toArray();
+        List<Object> steps = new ArrayList<>();
+        Double maxOkRate = null, maxOkDeliveries = null;
+        String stop = "all steps passed";
+        for (double r : rates) {
+            lg.startPublishing(r, new int[]{0}, 0);
+            sleep(1); // let the step settle, then measure
+            Window w = new Window(lg, c);
+            sleep(c.stepSeconds);
+            Map<String, Object> s = w.end();
+            s.put("rate", r);
+            double expected = r * lg.streamingCount();
+            s.put("expectedDeliveriesPerSec", expected);
+            steps.add(s);
+            double p99 = p99(s);
+            double dps = (Double) s.get("deliveriesPerSec");
+            System.err.printf(Locale.ROOT, "[%s/fanout] rate %.0f/s: %.0f deliveries/s (expected %.0f), p99 %.1f ms, server cpu %s, loadgen cpu %.2f%n",
+                    c.target, r, dps, expected, p99, s.get("serverCpuUtil"), (Double) s.get("loadgenCpuUtil"));
+            if (p99 > c.p99LimitMs) { stop = "p99 > " + c.p99LimitMs + " ms at " + r + "/s"; break; }
+            if (dps < 0.8 * expected) { stop = "deliveries fell below 80% of expected at " + r + "/s"; break; }
+            maxOkRate = r; maxOkDeliveries = dps;
+        }
+        lg.stopPublishing();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", steps);
+        m.put("maxRateWithinLimit", maxOkRate);
+        m.put("deliveriesPerSecAtMax", maxOkDeliveries);
+        m.put("stoppedBecause", stop);
+        return m;
+    }
+
+    static Map<String, Object> reconnect(Config c, LoadGen lg, int channels) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int[] all = allChannels(channels);
+        double rate = c.rate > 0 ? c.rate : 1000;
+        // phase 1: a few events per channel so every client holds a Last-Event-ID
+        lg.startPublishing(rate, all, (long) c.beforeDrop * channels);
+        waitFor(lg::publishIdle, 60, "pre-drop publishes");
+        waitFor(() -> lg.totalMissing(false) == 0, c.drainTimeout, "pre-drop deliveries");
+        m.put("streamsBeforeDrop", lg.streamingCount());
+        // phase 2: everyone drops at once, events published meanwhile
+        lg.exec(() -> { lg.recordLatency = false; for (LoadGen.Client cl : lg.clients) if (cl.streaming) cl.drop(); });
+        long pDrop = lg.call(() -> lg.publishAcked);
+        lg.startPublishing(rate, all, (long) c.duringDrop * channels);
+        waitFor(lg::publishIdle, 60, "publishes while dropped");
+        m.put("publishedWhileDropped", lg.call(() -> lg.publishAcked) - pDrop);
+        m.put("missingBeforeReconnect", lg.totalMissing(false));
+        // phase 3: storm; everyone reconnects with its Last-Event-ID
+        double cpu0 = ProcStats.cpuSeconds(c.serverPid, c.serverChildren);
+        long r0 = lg.call(() -> lg.reconnects);
+        long t0 = System.nanoTime();
+        lg.exec(() -> {
+            lg.opt.maxPendingConnects = c.reconnectPending;
+            for (LoadGen.Client cl : lg.clients) if (cl.everEstablished && !cl.isRefused) lg.reconnect(cl);
+        });
+        double timeout = target(lg).resumes() ? c.catchupTimeout : Math.min(c.catchupTimeout, 10);
+        long deadline = t0 + (long) (timeout * 1e9);
+        Double allUp = null, caughtUp = null;
+        int total = lg.call(() -> { int n = 0; for (LoadGen.Client cl : lg.clients) if (cl.everEstablished && !cl.isRefused) n++; return n; });
+        while (System.nanoTime() < deadline) {
+            int up = lg.streamingCount();
+            if (allUp == null && up >= total) allUp = (System.nanoTime() - t0) / 1e9;
+            if (allUp != null && lg.totalMissing(false) == 0) { caughtUp = (System.nanoTime() - t0) / 1e9; break; }
+            sleep(0.01);
+        }
+        m.put("clients", total);
+        m.put("allReconnectedSeconds", allUp);
+        m.put("caughtUpSeconds", caughtUp);
+        m.put("caughtUp", caughtUp != null);
+        m.put("missingAtEnd", lg.totalMissing(false));
+        m.put("reconnects", lg.call(() -> lg.reconnects) - r0);
+        m.put("resets", lg.call(() -> lg.resets));
+        m.put("serverCpuSecondsDuringStorm", c.serverPid > 0 ? ProcStats.cpuSeconds(c.serverPid, c.serverChildren) - cpu0 : null);
+        if (!target(lg).resumes()) m.put("lossNote", "target does not replay from Last-Event-ID; loss is expected");
+        return m;
+    }
+
+    static Target target(LoadGen lg) { return lg.target; }
+
+    static Map<String, Object> slow(Config c, LoadGen lg, int channels) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int[] all = allChannels(channels);
+        lg.startPublishing(c.rate, all, 0);
+        sleep(1);
+        Window w = new Window(lg, c);
+        sleep(c.baseline);
+        m.put("baseline", w.end());
+        // stall ~1%
+        int serverPort = lg.target.port;
+        Map<Long, Long> stalledKeys = lg.call(() -> {
+            Map<Long, Long> k = new LinkedHashMap<>();
+            for (LoadGen.Client cl : lg.clients) if (cl.stallCandidate && cl.streaming) { cl.stall(); k.put(cl.localKey, 0L); }
+            return k;
+        });
+        long t0 = System.nanoTime();
+        Window w2 = new Window(lg, c);
+        Map<Long, Double> droppedAt = new LinkedHashMap<>();
+        long end = t0 + (long) (c.duration * 1e9);
+        while (System.nanoTime() < end) {
+            Map<Long, Integer> socks = ProcStats.serverSockets(serverPort);
+            double now = (System.nanoTime() - t0) / 1e9;
+            for (Long k : stalledKeys.keySet()) {
+                if (droppedAt.containsKey(k)) continue;
+                Integer st = socks.get(k);
+                if (st == null || st != 1) droppedAt.put(k, now); // server closed (FIN_WAIT*/gone) or reset
+            }
+            sleep(0.25);
+        }
+        Map<String, Object> during = w2.end();
+        m.put("withStalled", during);
+        m.put("stalledClients", stalledKeys.size());
+        m.put("stalledDropped", droppedAt.size());
+        List<Double> times = new ArrayList<>(droppedAt.values());
+        times.sort(null);
+        m.put("dropSecondsP50", times.isEmpty() ? null : times.get(times.size() / 2));
+        m.put("dropSecondsMax", times.size() == stalledKeys.size() && !times.isEmpty() ? times.get(times.size() - 1) : null);
+        m.put("observedSeconds", c.duration);
+        double p99a = p99((Map<?, ?>) m.get("baseline"));
+        double p99b = p99(during);
+        m.put("othersP99MsWithout", p99a);
+        m.put("othersP99MsWith", p99b);
+        lg.stopPublishing();
+        return m;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** p99 of a window in ms; +inf when nothing was delivered. */
+    static double p99(Map<?, ?> window) {
+        Object v = ((Map<?, ?>) window.get("latencyMs")).get("p99");
+        return v == null ? Double.POSITIVE_INFINITY : ((Number) v).doubleValue();
+    }
+
+    static Map<String, Object> hist(Histogram h, double div) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) return m;
+        m.put("p50", h.getValueAtPercentile(50) / div);
+        m.put("p90", h.getValueAtPercentile(90) / div);
+        m.put("p99", h.getValueAtPercentile(99) / div);
+        m.put("p999", h.getValueAtPercentile(99.9) / div);
+        m.put("max", h.getMaxValue() / div);
+        m.put("mean", h.getMean() / div);
+        return m;
+    }
+
+    static void sleep(double s) {
+        try { Thread.sleep((long) (s * 1000)); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+    }
+
+    static void waitFor(BooleanSupplier cond, double seconds, String what) {
+        long dl = System.nanoTime() + (long) (seconds * 1e9);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > dl) {
+                if (what != null) System.err.println("WARN: timed out waiting for " + what);
+                return;
+            }
+            sleep(0.02);
+        }
+    }
+
+    static String fmt(Object o) {
+        if (o == null) return "-";
+        if (o instanceof Double) {
+            double d = (Double) o;
+            return d >= 100 ? String.format(Locale.ROOT, "%.0f", d) : String.format(Locale.ROOT, "%.2f", d);
+        }
+        return o.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object path(Map<String, Object> r, String p) {
+        Object cur = r;
+        for (String k : p.split("\\.")) {
+            if (!(cur instanceof Map)) return null;
+            cur = ((Map<String, Object>) cur).get(k);
+        }
+        return cur;
+    }
+
+    /** One human line per run. */
+    public static String summary(Map<String, Object> r) {
+        StringBuilder sb = new StringBuilder("RESULT ");
+        sb.append("target=").append(r.get("label")).append(" scenario=").append(r.get("scenario"));
+        sb.append(" streams=").append(fmt(path(r, "connect.established"))).append('/').append(fmt(path(r, "connect.requested")));
+        sb.append(" connects/s=").append(fmt(path(r, "connect.connectsPerSec")));
+        String s = (String) r.get("scenario");
+        Set<String> windowed = Set.of("idle", "channels");
+        if (windowed.contains(s)) {
+            sb.append(" deliveries/s=").append(fmt(path(r, "results.deliveriesPerSec")));
+            sb.append(" p50/p99/p99.9/max ms=").append(fmt(path(r, "results.latencyMs.p50"))).append('/')
+                    .append(fmt(path(r, "results.latencyMs.p99"))).append('/').append(fmt(path(r, "results.latencyMs.p999")))
+                    .append('/').append(fmt(path(r, "results.latencyMs.max")));
+            sb.append(" cpu_us/delivery=").append(fmt(path(r, "results.serverCpuUsPerDelivery")));
+        }
+        if (s.equals("idle")) {
+            sb.append(" held=").append(fmt(path(r, "results.streamsHeld")));
+            sb.append(" hb_late_p99_ms=").append(fmt(path(r, "results.heartbeatLatenessMs.p99")));
+            sb.append(" server_cpu_util=").append(fmt(path(r, "results.serverCpuUtil")));
+        }
+        if (s.equals("fanout")) {
+            sb.append(" max_rate_within_p99=").append(fmt(path(r, "results.maxRateWithinLimit")));
+            sb.append(" deliveries/s=").append(fmt(path(r, "results.deliveriesPerSecAtMax")));
+            sb.append(" (").append(path(r, "results.stoppedBecause")).append(')');
+        }
+        if (s.equals("reconnect")) {
+            sb.append(" all_reconnected_s=").append(fmt(path(r, "results.allReconnectedSeconds")));
+            sb.append(" caught_up_s=").append(fmt(path(r, "results.caughtUpSeconds")));
+            sb.append(" resets=").append(fmt(path(r, "results.resets")));
+        }
+        if (s.equals("slow")) {
+            sb.append(" others_p99_ms without/with=").append(fmt(path(r, "results.othersP99MsWithout"))).append('/')
+                    .append(fmt(path(r, "results.othersP99MsWith")));
+            sb.append(" stalled_dropped=").append(fmt(path(r, "results.stalledDropped"))).append('/').append(fmt(path(r, "results.stalledClients")));
+            sb.append(" drop_s_p50=").append(fmt(path(r, "results.dropSecondsP50")));
+        }
+        sb.append(" rss_mb=").append(path(r, "server.rssKbAfter") instanceof Long && (Long) path(r, "server.rssKbAfter") > 0
+                ? fmt(((Long) path(r, "server.rssKbAfter")) / 1024.0) : "-");
+        Object heap = path(r, "server.heapKbAfterGc");
+        sb.append(" heap_after_gc_mb=").append(heap instanceof Long && (Long) heap > 0 ? fmt(((Long) heap) / 1024.0) : "-");
+        sb.append(" loss=").append(fmt(path(r, "correctness.loss"))).append(" dup=").append(fmt(path(r, "correctness.duplicates")));
+        return sb.toString();
+    }
+
+    static void writeString(Path p, String s) throws IOException { Files.writeString(p, s); }
+}
