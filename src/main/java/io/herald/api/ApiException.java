@@ -1,0 +1,44 @@
+package io.herald.api;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** A refusal with an HTTP status and a JSON body {@code {"error": ..., "message": ...}}. */
+public class ApiException extends WebApplicationException {
+
+    private final int status;
+    private final String error;
+
+    public ApiException(int status, String error, String message) {
+        super(message, null, response(status, error, message));
+        this.status = status;
+        this.error = error;
+    }
+
+    public static ApiException badRequest(String error, String message) {
+        return new ApiException(400, error, message);
+    }
+
+    public static ApiException notFound(String error, String message) {
+        return new ApiException(404, error, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public static Response response(int status, String error, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(error, message)).build();
+    }
+
+    public static String body(String error, String message) {
+        return Json.createObjectBuilder().add("error", error).add("message", message == null ? "" : message)
+                .build().toString();
+    }
+}

@@ -1,0 +1,107 @@
+package io.herald.channel;
+
+import io.herald.api.ApiException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A channel name or a pattern over dot-separated segments: {@code *} matches exactly one segment,
+ * a trailing {@code **} matches one or more.
+ */
+public final class ChannelPattern {
+
+    public static final String ONE = "*";
+    public static final String MANY = "**";
+
+    private final String text;
+    private final List<String> segments;
+    private final boolean literal;
+
+    private ChannelPattern(String text, List<String> segments, boolean literal) {
+        this.text = text;
+        this.segments = segments;
+        this.literal = literal;
+    }
+
+    /** Parses a channel name or pattern, or throws a 400. */
+    public static ChannelPattern parse(String text) {
+        if (text == null || text.isEmpty() || text.length() > ChannelName.MAX_LENGTH) {
+            throw invalid(text);
+        }
+        String[] parts = text.split("\\.", -1);
+        boolean literal = true;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (ONE.equals(part)) {
+                literal = false;
+            } else if (MANY.equals(part)) {
+                if (i != parts.length - 1) {
+                    throw invalid(text);
+                }
+                literal = false;
+            } else if (!ChannelName.isValidSegment(part)) {
+                throw invalid(text);
+            }
+        }
+        return new ChannelPattern(text, List.of(parts), literal);
+    }
+
+    private static ApiException invalid(String text) {
+        return ApiException.badRequest("invalid_channel", "Channel or pattern '" + ChannelName.printable(text)
+                + "' is invalid: use [A-Za-z0-9_:-] segments joined by dots, '*' for one segment and a trailing"
+                + " '**' for one or more, at most " + ChannelName.MAX_LENGTH + " characters");
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public List<String> segments() {
+        return segments;
+    }
+
+    /** True when this is a plain channel name with no wildcard. */
+    public boolean isLiteral() {
+        return literal;
+    }
+
+    public boolean matches(String channel) {
+        if (literal) {
+            return text.equals(channel);
+        }
+        return matches(Arrays.asList(channel.split("\\.", -1)));
+    }
+
+    boolean matches(List<String> channel) {
+        int n = segments.size();
+        for (int i = 0; i < n; i++) {
+            String s = segments.get(i);
+            if (MANY.equals(s)) {
+                return channel.size() > i;
+            }
+            if (i >= channel.size()) {
+                return false;
+            }
+            if (!ONE.equals(s) && !s.equals(channel.get(i))) {
+                return false;
+            }
+        }
+        return channel.size() == n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelPattern p && p.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,41 @@
+package io.herald.clients;
+
+import io.herald.delivery.ChannelRegistry;
+import io.herald.delivery.HubStats;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Instant;
+
+/** {@code /api/stats}: the hub's counters. */
+@ApplicationScoped
+@Path("stats")
+public class StatsResource {
+
+    @Inject
+    ChannelRegistry registry;
+    @Inject
+    HubStats stats;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public String stats() {
+        return Json.createObjectBuilder()
+                .add("connections", registry.connectionCount())
+                .add("channels", registry.channelNames().size())
+                .add("eventsPublished", stats.published())
+                .add("eventsDelivered", stats.delivered())
+                .add("slowClientsDropped", stats.slowClientsDropped())
+                .add("replays", stats.replays())
+                .add("resets", stats.resets())
+                .add("connectionsOpened", stats.connectionsOpened())
+                .add("startedAt", Instant.ofEpochMilli(stats.startedAtMillis()).toString())
+                .add("uptimeMs", System.currentTimeMillis() - stats.startedAtMillis())
+                .build().toString();
+    }
+}

@@ -1,0 +1,341 @@
+package io.herald.delivery;
+
+import io.herald.channel.ChannelPattern;
+import io.herald.channel.SegmentTrie;
+import io.herald.event.EventEncoder;
+import io.herald.event.EventId;
+import io.herald.event.HubEvent;
+import io.herald.history.EventBroker;
+import io.herald.history.Replay;
+import io.herald.presence.PresenceAnnouncer;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * Owns every subscription on this node and fans each event out to the matching ones, in log order.
+ * Streams and polls register here; the broker feeds {@link #dispatch(HubEvent)}.
+ */
+@ApplicationScoped
+public class ChannelRegistry implements Connection.ConnectionEvents {
+
+    private static final Logger LOG = Logger.getLogger(ChannelRegistry.class.getName());
+    private static final int MAX_KNOWN_CHANNELS = 10_000;
+
+    @Inject
+    EventBroker broker;
+    @Inject
+    HubStats stats;
+    @Inject
+    HeraldExecutors executors;
+    @Inject
+    PresenceAnnouncer presence;
+
+    @Inject
+    @ConfigProperty(name = "herald.max-connections", defaultValue = "18000")
+    int maxConnections;
+    @Inject
+    @ConfigProperty(name = "herald.retry-ms", defaultValue = "3000")
+    long retryMs;
+    @Inject
+    @ConfigProperty(name = "herald.client.queue-size", defaultValue = "1024")
+    int queueSize;
+    @Inject
+    @ConfigProperty(name = "herald.delivery.writers", defaultValue = "0")
+    int writerCount;
+
+    private final SegmentTrie<Subscriber> trie = new SegmentTrie<>();
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<String, EventId> knownChannels = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger shardCounter = new AtomicInteger();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    private OutboundWriters writers;
+    private long round;
+    private int roundCount;
+    private volatile boolean shuttingDown;
+
+    @PostConstruct
+    void start() {
+        int count = writerCount > 0 ? writerCount : Runtime.getRuntime().availableProcessors();
+        writers = new OutboundWriters(count, executors.threadFactory());
+        broker.start(this::dispatch);
+    }
+
+    public long retryMs() {
+        return retryMs;
+    }
+
+    public String newClientId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A new connection object for a stream request; it is not registered until {@link #open}. */
+    public Connection newConnection(String clientId, java.util.List<ChannelPattern> patterns, Set<String> eventTypes,
+                                    boolean envelope, Viewer viewer, ClientDetails details) {
+        return new Connection(clientId, patterns, eventTypes, envelope, viewer, queueSize, details,
+                shardCounter.getAndIncrement() & Integer.MAX_VALUE);
+    }
+
+    /** Takes a slot under {@code herald.max-connections}; false when the node is full. */
+    public boolean tryReserve() {
+        while (true) {
+            int n = open.get();
+            if (n >= maxConnections || shuttingDown) {
+                return false;
+            }
+            if (open.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release() {
+        open.decrementAndGet();
+    }
+
+    /**
+     * Registers a reserved connection: sends {@code retry:} and {@code connected}, replays what the client missed
+     * after {@code lastEventId} (or a reset), then goes live with nothing missed and nothing doubled.
+     * {@code activate} switches the transport to non-blocking mode once the connection can take callbacks.
+     */
+    public void open(Connection c, Outbound out, String lastEventId, long heartbeatIntervalMs, Runnable activate) {
+        c.attach(out, this);
+        activate.run();
+        connections.put(c.clientId(), c);
+        for (ChannelPattern p : c.patterns()) {
+            trie.add(p, c);
+        }
+        stats.countOpened();
+        c.send(EventEncoder.retry(retryMs));
+        c.send(connectedFrame(c, heartbeatIntervalMs));
+        EventId floor = null;
+        if (lastEventId != null) {
+            stats.countReplay();
+            Replay replay = broker.readAfter(lastEventId);
+            if (replay.isReset()) {
+                stats.countReset();
+                c.send(resetFrame(replay.reset()));
+            } else {
+                for (HubEvent e : replay.events()) {
+                    String channel = c.matchingChannel(e);
+                    if (channel != null && c.accepts(e, channel)) {
+                        c.sendEvent(e, channel);
+                    }
+                }
+            }
+            floor = replay.upTo();
+        }
+        c.goLive(floor);
+        if (!c.isClosed()) {
+            presence.joined(c);
+        }
+    }
+
+    private byte[] connectedFrame(Connection c, long heartbeatIntervalMs) {
+        JsonArrayBuilder channels = Json.createArrayBuilder();
+        c.patterns().forEach(p -> channels.add(p.text()));
+        String data = Json.createObjectBuilder()
+                .add("clientId", c.clientId())
+                .add("channels", channels)
+                .add("retryMs", retryMs)
+                .add("heartbeatIntervalMs", heartbeatIntervalMs)
+                .build().toString();
+        return EventEncoder.event(null, "connected", null, data);
+    }
+
+    static byte[] resetFrame(Replay.Reset reset) {
+        String data = Json.createObjectBuilder()
+                .add("reason", reset.reason())
+                .add("resumeFrom", reset.resumeFrom().text())
+                .build().toString();
+        return EventEncoder.event(reset.resumeFrom().text(), "reset", null, data);
+    }
+
+    /** Registers a waiting poll (no replay: the poll reads history itself after registering). */
+    public void watch(Subscriber s) {
+        for (ChannelPattern p : s.patterns()) {
+            trie.add(p, s);
+        }
+    }
+
+    public void unwatch(Subscriber s) {
+        for (ChannelPattern p : s.patterns()) {
+            trie.remove(p, s);
+        }
+    }
+
+    /**
+     * Fans one event out to this node's subscribers. The broker calls it for each event in log order, never
+     * concurrently. Returns how many subscribers took the event.
+     */
+    int dispatch(HubEvent event) {
+        stats.countPublished();
+        if (event.targetClient() != null) {
+            Connection c = connections.get(event.targetClient());
+            if (c == null || c.isClosed()) {
+                return 0;
+            }
+            c.sendEvent(event, null);
+            return 1;
+        }
+        long r = ++round;
+        roundCount = 0;
+        for (String channel : event.channels()) {
+            trie.match(channel, s -> {
+                if (s.mark != r) {
+                    s.mark = r;
+                    if (s.accepts(event, channel)) {
+                        s.deliver(event, channel);
+                        roundCount++;
+                    }
+                }
+            });
+            rememberChannel(channel, event.id());
+        }
+        return roundCount;
+    }
+
+    private void rememberChannel(String channel, EventId id) {
+        if (knownChannels.put(channel, id) == null && knownChannels.size() > MAX_KNOWN_CHANNELS) {
+            var it = knownChannels.keySet().iterator();
+            if (it.hasNext()) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Sends a heartbeat frame to every open stream. */
+    public void broadcastFrame(byte[] frame) {
+        for (Connection c : connections.values()) {
+            c.send(frame);
+        }
+    }
+
+    @Override
+    public void schedule(Connection connection) {
+        writers.schedule(connection);
+    }
+
+    @Override
+    public void delivered(Connection connection, HubEvent event) {
+        stats.countDelivered();
+    }
+
+    @Override
+    public void closed(Connection c, Connection.CloseReason reason) {
+        if (connections.remove(c.clientId(), c)) {
+            for (ChannelPattern p : c.patterns()) {
+                trie.remove(p, c);
+            }
+            open.decrementAndGet();
+            if (reason == Connection.CloseReason.SLOW_CLIENT) {
+                stats.countSlowDropped();
+            }
+            LOG.fine(() -> "stream closed client=" + c.clientId() + " subject=" + c.viewer().subject()
+                    + " channels=" + c.patterns() + " durationMs=" + (System.currentTimeMillis() - c.connectedAtMillis())
+                    + " reason=" + reason);
+            if (shuttingDown) {
+                c.release();
+            } else {
+                executors.worker().execute(() -> {
+                    c.release();
+                    presence.left(c);
+                });
+            }
+        } else {
+            c.release();
+        }
+    }
+
+    public Optional<Connection> connection(String clientId) {
+        return Optional.ofNullable(connections.get(clientId));
+    }
+
+    public Collection<Connection> connections() {
+        return connections.values();
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Streams subscribed to exactly this channel name (no wildcard). */
+    public Set<Connection> exactSubscribers(String channel) {
+        Set<Connection> out = new HashSet<>();
+        for (Subscriber s : trie.exact(channel)) {
+            if (s instanceof Connection c && !c.isClosed()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Every stream whose channels or patterns match this channel. */
+    public Set<Connection> subscribersOf(String channel) {
+        Set<Connection> out = new HashSet<>();
+        trie.match(channel, s -> {
+            if (s instanceof Connection c && !c.isClosed()) {
+                out.add(c);
+            }
+        });
+        return out;
+    }
+
+    /** Channel names this node has seen published or subscribed by name. */
+    public Set<String> channelNames() {
+        Set<String> names = new HashSet<>(knownChannels.keySet());
+        for (Connection c : connections.values()) {
+            for (ChannelPattern p : c.patterns()) {
+                if (p.isLiteral()) {
+                    names.add(p.text());
+                }
+            }
+        }
+        return names;
+    }
+
+    public Optional<EventId> lastEventOn(String channel) {
+        return Optional.ofNullable(knownChannels.get(channel));
+    }
+
+    /** Closes every stream with a short {@code retry:} so clients reconnect elsewhere at once. */
+    @PreDestroy
+    void shutdown() {
+        shuttingDown = true;
+        byte[] last = EventEncoder.retry(Math.min(retryMs, 1000));
+        for (Connection c : connections.values()) {
+            c.closeGracefully(last, Connection.CloseReason.SHUTDOWN);
+        }
+        long deadline = System.currentTimeMillis() + 2000;
+        while (!connections.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Connection c : connections.values()) {
+            c.close(Connection.CloseReason.SHUTDOWN);
+        }
+        writers.stop();
+        broker.stop();
+    }
+}

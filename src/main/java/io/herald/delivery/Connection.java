@@ -1,0 +1,273 @@
+package io.herald.delivery;
+
+import io.herald.channel.ChannelPattern;
+import io.herald.event.EventId;
+import io.herald.event.HubEvent;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One open event stream. Frames wait in a bounded queue and are written by one writer thread with non-blocking
+ * output, so a stalled socket holds only itself; when the queue overflows the client is dropped and resumes later
+ * by {@code Last-Event-ID}. While history replays, live events are held back, then released without gap or double.
+ */
+public final class Connection extends Subscriber {
+
+    /** Why a stream ended. */
+    public enum CloseReason { CLIENT_GONE, WRITE_FAILED, SLOW_CLIENT, DISCONNECTED_BY_ADMIN, SHUTDOWN, TOKEN_EXPIRED }
+
+    private final String clientId;
+    private final boolean envelope;
+    private final int maxQueue;
+    private final ClientDetails details;
+    private final long connectedAtMillis = System.currentTimeMillis();
+    private final AtomicLong eventsSent = new AtomicLong();
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    final int shard;
+
+    private Outbound out;
+    private ConnectionEvents events;
+    private boolean scheduled;
+    private boolean replaying = true;
+    private List<HubEvent> held = new ArrayList<>();
+    private boolean closing;
+    private volatile boolean closed;
+    private volatile CloseReason closeReason;
+    private volatile EventId lastSentId;
+
+    /** What the registry learns about a connection's end. */
+    public interface ConnectionEvents {
+        void schedule(Connection connection);
+
+        void closed(Connection connection, CloseReason reason);
+
+        void delivered(Connection connection, HubEvent event);
+    }
+
+    public Connection(String clientId, List<ChannelPattern> patterns, Set<String> eventTypes, boolean envelope,
+                      Viewer viewer, int maxQueue, ClientDetails details, int shard) {
+        super(patterns, eventTypes, viewer);
+        this.clientId = clientId;
+        this.envelope = envelope;
+        this.maxQueue = maxQueue;
+        this.details = details;
+        this.shard = shard;
+    }
+
+    void attach(Outbound out, ConnectionEvents events) {
+        this.out = out;
+        this.events = events;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public ClientDetails details() {
+        return details;
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public long eventsSent() {
+        return eventsSent.get();
+    }
+
+    public synchronized int queueDepth() {
+        return queue.size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    public EventId lastSentId() {
+        return lastSentId;
+    }
+
+    @Override
+    protected void deliver(HubEvent event, String channel) {
+        boolean overflow;
+        synchronized (this) {
+            if (closed || closing) {
+                return;
+            }
+            if (replaying) {
+                held.add(event);
+                return;
+            }
+            overflow = !enqueueLocked(frameFor(event, channel));
+        }
+        if (overflow) {
+            close(CloseReason.SLOW_CLIENT);
+        } else {
+            events.delivered(this, event);
+        }
+    }
+
+    /** Sends an event directly, outside channel routing (client-targeted sends and replay). */
+    void sendEvent(HubEvent event, String channel) {
+        if (!send(frameFor(event, channel))) {
+            return;
+        }
+        events.delivered(this, event);
+    }
+
+    private byte[] frameFor(HubEvent event, String channel) {
+        lastSentId = event.id();
+        return envelope ? event.envelopeFrame(channel) : event.frame();
+    }
+
+    /** Queues a frame; returns false (and drops the client) when the queue is full. */
+    public boolean send(byte[] frame) {
+        boolean overflow;
+        synchronized (this) {
+            if (closed || closing) {
+                return false;
+            }
+            overflow = !enqueueLocked(frame);
+        }
+        if (overflow) {
+            close(CloseReason.SLOW_CLIENT);
+            return false;
+        }
+        return true;
+    }
+
+    /** Called with the lock held. */
+    private boolean enqueueLocked(byte[] frame) {
+        if (queue.size() >= maxQueue) {
+            return false;
+        }
+        queue.add(frame);
+        if (!scheduled) {
+            scheduled = true;
+            events.schedule(this);
+        }
+        return true;
+    }
+
+    /** Ends replay: releases held live events newer than {@code floor} (all of them when floor is null). */
+    void goLive(EventId floor) {
+        List<HubEvent> released = new ArrayList<>();
+        boolean overflow = false;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            for (HubEvent event : held) {
+                if (event.id().isAfter(floor)) {
+                    if (!enqueueLocked(frameFor(event, matchingChannel(event)))) {
+                        overflow = true;
+                        break;
+                    }
+                    released.add(event);
+                }
+            }
+            held = null;
+            replaying = false;
+        }
+        if (overflow) {
+            close(CloseReason.SLOW_CLIENT);
+            return;
+        }
+        released.forEach(event -> events.delivered(this, event));
+    }
+
+    /** Writes what is queued while the transport is ready. Runs only on this connection's writer thread. */
+    void drain() {
+        if (closed || out == null) {
+            return;
+        }
+        try {
+            while (true) {
+                if (!out.isReady()) {
+                    return; // the transport calls onWritable() when it can take more; we stay scheduled
+                }
+                byte[] frame;
+                boolean finish = false;
+                synchronized (this) {
+                    frame = queue.poll();
+                    if (frame == null) {
+                        scheduled = false;
+                        finish = closing;
+                    }
+                }
+                if (frame == null) {
+                    out.flush();
+                    if (finish) {
+                        finishClose();
+                    }
+                    return;
+                }
+                out.write(frame);
+                eventsSent.incrementAndGet();
+            }
+        } catch (IOException | RuntimeException e) {
+            close(CloseReason.WRITE_FAILED);
+        }
+    }
+
+    /** The transport can take more bytes again. */
+    public void onWritable() {
+        if (!closed) {
+            events.schedule(this);
+        }
+    }
+
+    /** Sends what is queued plus {@code lastFrame}, then ends the stream. */
+    public void closeGracefully(byte[] lastFrame, CloseReason reason) {
+        synchronized (this) {
+            if (closed || closing) {
+                return;
+            }
+            if (lastFrame != null) {
+                queue.add(lastFrame);
+            }
+            closing = true;
+            closeReason = reason;
+            if (!scheduled) {
+                scheduled = true;
+                events.schedule(this);
+            }
+        }
+    }
+
+    private void finishClose() {
+        close(closeReason == null ? CloseReason.SHUTDOWN : closeReason);
+    }
+
+    /** Ends the stream at once, dropping whatever is queued. */
+    public void close(CloseReason reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (closeReason == null || reason != CloseReason.SHUTDOWN) {
+                closeReason = closeReason == null ? reason : closeReason;
+            }
+            queue.clear();
+            held = null;
+        }
+        events.closed(this, closeReason);
+    }
+
+    /** Completes the underlying response; called by the registry off the dispatch path. */
+    void release() {
+        if (out != null) {
+            out.close();
+        }
+    }
+}

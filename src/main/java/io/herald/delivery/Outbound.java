@@ -1,0 +1,17 @@
+package io.herald.delivery;
+
+import java.io.IOException;
+
+/** The non-blocking byte sink under a connection (servlet async output in practice). */
+public interface Outbound {
+
+    /** True when a write may be made now; when false, the transport calls back once it can take more. */
+    boolean isReady();
+
+    void write(byte[] frame) throws IOException;
+
+    void flush() throws IOException;
+
+    /** Ends the response. */
+    void close();
+}

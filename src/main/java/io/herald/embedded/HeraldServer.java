@@ -1,0 +1,145 @@
+package io.herald.embedded;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import jakarta.servlet.Filter;
+import jakarta.servlet.annotation.WebFilter;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.StaticHttpHandler;
+import org.glassfish.grizzly.servlet.FilterRegistration;
+import org.glassfish.grizzly.servlet.ServletRegistration;
+import org.glassfish.grizzly.servlet.WebappContext;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Runs Herald without an application server: Weld SE for CDI, then a Grizzly servlet container with Jersey and
+ * the same servlet filters the WAR registers. Used for development, tests and single-binary deployments.
+ */
+public final class HeraldServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HeraldServer.class.getName());
+
+    private final SmallRyeConfig config;
+    private final WeldContainer weld;
+    private final HttpServer http;
+    private final URI baseUri;
+
+    private HeraldServer(SmallRyeConfig config, WeldContainer weld, HttpServer http, URI baseUri) {
+        this.config = config;
+        this.weld = weld;
+        this.http = http;
+        this.baseUri = baseUri;
+    }
+
+    public static void main(String[] args) throws Exception {
+        HeraldServer server = start(Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "herald-shutdown"));
+        long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.println("Herald listening on " + server.baseUri() + " (ready " + sinceJvmStart
+                + " ms after JVM start)");
+        Thread.currentThread().join();
+    }
+
+    /** Starts a server; {@code overrides} win over system properties, environment and defaults. */
+    public static HeraldServer start(Map<String, String> overrides) throws IOException {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .forClassLoader(cl)
+                .addDefaultSources()
+                .addDiscoveredSources()
+                .addDiscoveredConverters()
+                .withSources(new PropertiesConfigSource(new HashMap<>(overrides), "herald-overrides", 1000))
+                .build();
+        ConfigProviderResolver resolver = ConfigProviderResolver.instance();
+        try {
+            resolver.releaseConfig(resolver.getConfig(cl));
+        } catch (IllegalStateException ignored) {
+            // none registered yet
+        }
+        resolver.registerConfig(config, cl);
+
+        WeldContainer weld = new Weld().initialize();
+        HttpServer http = null;
+        try {
+            String host = config.getOptionalValue("herald.http.host", String.class).orElse("0.0.0.0");
+            int port = config.getOptionalValue("herald.http.port", Integer.class).orElse(8080);
+            http = new HttpServer();
+            NetworkListener listener = new NetworkListener("herald", host, port);
+            http.addListener(listener);
+
+            WebappContext context = new WebappContext("herald", "");
+            ServletRegistration jaxrs = context.addServlet("jaxrs",
+                    new ServletContainer(new ResourceConfig().packages(true, "io.herald")));
+            jaxrs.addMapping("/api/*");
+            jaxrs.setAsyncSupported(true);
+            jaxrs.setLoadOnStartup(1);
+            for (Class<? extends Filter> type : HeraldFilters.ALL) {
+                WebFilter spec = type.getAnnotation(WebFilter.class);
+                FilterRegistration filter = context.addFilter(spec.filterName(), weld.select(type).get());
+                filter.addMappingForUrlPatterns(null, spec.urlPatterns());
+                filter.setAsyncSupported(spec.asyncSupported());
+            }
+            context.deploy(http);
+
+            Path webapp = Path.of(config.getOptionalValue("herald.webapp.dir", String.class).orElse("webapp"));
+            if (Files.isDirectory(webapp)) {
+                http.getServerConfiguration().addHttpHandler(new StaticHttpHandler(webapp.toString()), "/");
+            }
+            http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
+            http.start();
+            String shownHost = "0.0.0.0".equals(host) ? "localhost" : host;
+            URI base = URI.create("http://" + shownHost + ":" + listener.getPort() + "/");
+            return new HeraldServer(config, weld, http, base);
+        } catch (IOException | RuntimeException e) {
+            if (http != null) {
+                http.shutdownNow();
+            }
+            weld.shutdown();
+            throw e;
+        }
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public int port() {
+        return baseUri.getPort();
+    }
+
+    public WeldContainer cdi() {
+        return weld;
+    }
+
+    public SmallRyeConfig config() {
+        return config;
+    }
+
+    /** Closes every stream cleanly (clients reconnect elsewhere), then stops the HTTP server. */
+    @Override
+    public void close() {
+        try {
+            if (weld.isRunning()) {
+                weld.shutdown();
+            }
+        } finally {
+            http.shutdownNow();
+            LOG.fine("Herald stopped");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.herald.history;
+
+import io.herald.event.EventDraft;
+import io.herald.event.EventId;
+import io.herald.event.HubEvent;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.ToIntFunction;
+
+/**
+ * The single-node broker: a ring buffer of the last {@code size} events. Ids are {@code <epoch>-<seq>}, where the
+ * epoch is new at every start, so an id from before a restart is recognised as unknown.
+ * Appending and dispatching happen under one lock, which gives every connection strictly increasing ids.
+ */
+public final class MemoryBroker implements EventBroker {
+
+    private final String epoch;
+    private final HubEvent[] ring;
+    private final long maxAgeMillis;
+    private final Object lock = new Object();
+    private long head;
+    private ToIntFunction<HubEvent> dispatcher = e -> 0;
+
+    public MemoryBroker(int size, long maxAgeMillis) {
+        this.ring = new HubEvent[Math.max(1, size)];
+        this.maxAgeMillis = maxAgeMillis;
+        this.epoch = newEpoch();
+    }
+
+    private static String newEpoch() {
+        byte[] bytes = new byte[5];
+        new SecureRandom().nextBytes(bytes);
+        StringBuilder sb = new StringBuilder();
+        for (byte b : bytes) {
+            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void start(ToIntFunction<HubEvent> dispatcher) {
+        synchronized (lock) {
+            this.dispatcher = dispatcher;
+        }
+    }
+
+    @Override
+    public CompletionStage<Appended> append(EventDraft draft) {
+        synchronized (lock) {
+            long seq = ++head;
+            HubEvent event = new HubEvent(idOf(seq), draft, System.currentTimeMillis());
+            ring[(int) (seq % ring.length)] = event;
+            int subscribers = dispatcher.applyAsInt(event);
+            return CompletableFuture.completedFuture(new Appended(event, subscribers));
+        }
+    }
+
+    @Override
+    public Replay readAfter(String lastEventId) {
+        long after = parse(lastEventId);
+        synchronized (lock) {
+            EventId headId = idOf(head);
+            if (after < 0 || after > head) {
+                return Replay.reset("unknown-id", headId);
+            }
+            long oldest = oldestRetained();
+            if (after < oldest - 1) {
+                return Replay.reset("expired", headId);
+            }
+            List<HubEvent> events = new ArrayList<>((int) (head - after));
+            for (long seq = after + 1; seq <= head; seq++) {
+                events.add(ring[(int) (seq % ring.length)]);
+            }
+            return Replay.of(events, headId);
+        }
+    }
+
+    /** The oldest sequence still replayable, by count and by age. Called under the lock. */
+    private long oldestRetained() {
+        long oldest = Math.max(1, head - ring.length + 1);
+        if (maxAgeMillis > 0) {
+            long cutoff = System.currentTimeMillis() - maxAgeMillis;
+            while (oldest <= head && ring[(int) (oldest % ring.length)].publishedAtMillis() < cutoff) {
+                oldest++;
+            }
+        }
+        return oldest;
+    }
+
+    private long parse(String id) {
+        if (id == null) {
+            return -1;
+        }
+        int dash = id.lastIndexOf('-');
+        if (dash <= 0 || !id.substring(0, dash).equals(epoch)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(id.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private EventId idOf(long seq) {
+        return new EventId(epoch + "-" + seq, seq, 0);
+    }
+
+    @Override
+    public EventId head() {
+        synchronized (lock) {
+            return idOf(head);
+        }
+    }
+
+    @Override
+    public void stop() {
+        synchronized (lock) {
+            dispatcher = e -> 0;
+        }
+    }
+}

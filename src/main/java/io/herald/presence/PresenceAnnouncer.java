@@ -1,0 +1,85 @@
+package io.herald.presence;
+
+import io.herald.channel.ChannelPattern;
+import io.herald.delivery.Connection;
+import io.herald.event.EventDraft;
+import io.herald.publish.Publisher;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Publishes {@code join} and {@code leave} events on the channels matching {@code herald.presence.channels}
+ * as streams subscribed to them by name come and go.
+ */
+@ApplicationScoped
+public class PresenceAnnouncer {
+
+    @Inject
+    Publisher publisher;
+
+    @Inject
+    @ConfigProperty(name = "herald.presence.channels")
+    Optional<String> presenceChannels;
+
+    private final List<ChannelPattern> patterns = new ArrayList<>();
+
+    @PostConstruct
+    void init() {
+        presenceChannels.ifPresent(text -> {
+            for (String p : text.split(",")) {
+                if (!p.isBlank()) {
+                    patterns.add(ChannelPattern.parse(p.trim()));
+                }
+            }
+        });
+    }
+
+    public boolean isPresenceChannel(String channel) {
+        for (ChannelPattern p : patterns) {
+            if (p.matches(channel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void joined(Connection c) {
+        announce(c, "join");
+    }
+
+    public void left(Connection c) {
+        announce(c, "leave");
+    }
+
+    private void announce(Connection c, String type) {
+        if (patterns.isEmpty()) {
+            return;
+        }
+        for (ChannelPattern p : c.patterns()) {
+            if (p.isLiteral() && isPresenceChannel(p.text())) {
+                publisher.publishInternal(EventDraft.of(p.text(), type, describe(c, p.text())));
+            }
+        }
+    }
+
+    /** The presence record of a connection on a channel: clientId, subject, connectedAt, channel. */
+    public static JsonObject describe(Connection c, String channel) {
+        String subject = c.viewer().subject();
+        return Json.createObjectBuilder()
+                .add("clientId", c.clientId())
+                .add("subject", subject == null ? JsonValue.NULL : Json.createValue(subject))
+                .add("connectedAt", Instant.ofEpochMilli(c.connectedAtMillis()).toString())
+                .add("channel", channel)
+                .build();
+    }
+}

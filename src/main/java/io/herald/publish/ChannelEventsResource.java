@@ -1,0 +1,65 @@
+package io.herald.publish;
+
+import io.herald.api.JsonBody;
+import io.herald.api.MediaTypes;
+import io.herald.channel.ChannelName;
+import io.herald.history.EventBroker;
+import io.herald.poll.PollQuery;
+import io.herald.poll.PollService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.InputStream;
+import java.util.List;
+
+/** {@code /api/channels/{channel}/events}: publish to one channel (POST), or poll it as JSON (GET). */
+@ApplicationScoped
+@Path("channels/{channel}/events")
+public class ChannelEventsResource {
+
+    @Inject
+    Publisher publisher;
+    @Inject
+    PollService polls;
+    @Inject
+    @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
+    long maxBytes;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publish(@PathParam("channel") String channel, @HeaderParam("Content-Type") String contentType,
+                            InputStream body) {
+        ChannelName.require(channel);
+        MediaTypes.requireJson(contentType);
+        var draft = PublishRequests.single(JsonBody.read(body, maxBytes), List.of(channel), null);
+        EventBroker.Appended appended = publisher.publish(draft);
+        String json = Json.createObjectBuilder()
+                .add("id", appended.event().id().text())
+                .add("channel", channel)
+                .add("subscribers", appended.subscribers())
+                .build().toString();
+        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public void poll(@PathParam("channel") String channel, @QueryParam("after") String after,
+                     @QueryParam("wait") String wait, @QueryParam("event") List<String> events,
+                     @Suspended AsyncResponse response) {
+        ChannelName.require(channel);
+        polls.poll(PollQuery.of(List.of(channel), List.of(), events, List.of(), after, wait), response);
+    }
+}

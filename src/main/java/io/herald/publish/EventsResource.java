@@ -1,0 +1,72 @@
+package io.herald.publish;
+
+import io.herald.api.JsonBody;
+import io.herald.api.MediaTypes;
+import io.herald.history.EventBroker;
+import io.herald.poll.PollQuery;
+import io.herald.poll.PollService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * {@code /api/events}: batch publishing (POST) and the all-channels polling fallback ({@code GET /api/events/poll}).
+ * {@code GET /api/events} itself, the event stream, is served by {@link io.herald.stream.EventStreamFilter}.
+ */
+@ApplicationScoped
+@Path("events")
+public class EventsResource {
+
+    @Inject
+    Publisher publisher;
+    @Inject
+    PollService polls;
+    @Inject
+    @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
+    long maxBytes;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publishBatch(@HeaderParam("Content-Type") String contentType, InputStream body) {
+        MediaTypes.requireJson(contentType);
+        var drafts = PublishRequests.batch(JsonBody.read(body, maxBytes));
+        List<EventBroker.Appended> appended = publisher.publishAll(drafts);
+        JsonArrayBuilder events = Json.createArrayBuilder();
+        for (EventBroker.Appended a : appended) {
+            JsonArrayBuilder channels = Json.createArrayBuilder();
+            a.event().channels().forEach(channels::add);
+            events.add(Json.createObjectBuilder()
+                    .add("id", a.event().id().text())
+                    .add("channels", channels)
+                    .add("subscribers", a.subscribers()));
+        }
+        String json = Json.createObjectBuilder().add("events", events).build().toString();
+        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+    }
+
+    @GET
+    @Path("poll")
+    @Produces(MediaType.APPLICATION_JSON)
+    public void poll(@QueryParam("channel") List<String> channel, @QueryParam("channels") List<String> channels,
+                     @QueryParam("event") List<String> event, @QueryParam("events") List<String> events,
+                     @QueryParam("after") String after, @QueryParam("lastEventId") String lastEventId,
+                     @QueryParam("wait") String wait, @Suspended AsyncResponse response) {
+        polls.poll(PollQuery.of(channel, channels, event, events, after != null ? after : lastEventId, wait),
+                response);
+    }
+}

@@ -1,0 +1,88 @@
+package io.herald.publish;
+
+import io.herald.api.ApiException;
+import io.herald.channel.ChannelName;
+import io.herald.delivery.ChannelRegistry;
+import io.herald.event.EventDraft;
+import io.herald.history.EventBroker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Publishes events into the hub: from HTTP, from in-process code that injects it, and from CDI events
+ * ({@link HeraldMessage} fired with {@code fireAsync}).
+ */
+@ApplicationScoped
+public class Publisher {
+
+    @Inject
+    EventBroker broker;
+    @Inject
+    ChannelRegistry registry;
+
+    /** Publishes a message; returns once the log holds it. */
+    public EventBroker.Appended publish(HeraldMessage message) {
+        return publish(new EventDraft(message.channels(), message.event(), message.data(), null, null, null));
+    }
+
+    /** Validates and publishes one event. */
+    public EventBroker.Appended publish(EventDraft draft) {
+        validate(draft);
+        return append(draft);
+    }
+
+    /** Validates every draft first, then publishes them in order. */
+    public List<EventBroker.Appended> publishAll(List<EventDraft> drafts) {
+        drafts.forEach(this::validate);
+        List<EventBroker.Appended> out = new ArrayList<>(drafts.size());
+        for (EventDraft d : drafts) {
+            out.add(append(d));
+        }
+        return out;
+    }
+
+    /** Sends an event to one connection; 404 when it is gone. */
+    public EventBroker.Appended sendToClient(String clientId, EventDraft draft) {
+        if (registry.connection(clientId).filter(c -> !c.isClosed()).isEmpty()) {
+            throw ApiException.notFound("unknown_client", "No open stream has client id '" + clientId + "'");
+        }
+        EventNames.require(draft.type());
+        return append(new EventDraft(List.of(), draft.type(), draft.data(), draft.retry(), draft.audience(), clientId));
+    }
+
+    /** For Herald's own events (join, leave): skips the reserved-name rule. */
+    public void publishInternal(EventDraft draft) {
+        append(draft);
+    }
+
+    void onMessage(@ObservesAsync HeraldMessage message) {
+        publish(message);
+    }
+
+    private void validate(EventDraft draft) {
+        if (draft.channels().isEmpty()) {
+            throw ApiException.badRequest("missing_channel", "An event needs at least one channel");
+        }
+        draft.channels().forEach(ChannelName::require);
+        EventNames.require(draft.type());
+        if (draft.data() == null) {
+            throw ApiException.badRequest("missing_data", "The event needs data");
+        }
+    }
+
+    private EventBroker.Appended append(EventDraft draft) {
+        try {
+            return broker.append(draft).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+}

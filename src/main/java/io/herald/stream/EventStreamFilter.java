@@ -1,0 +1,96 @@
+package io.herald.stream;
+
+import io.herald.api.ApiException;
+import io.herald.delivery.ChannelRegistry;
+import io.herald.delivery.ClientDetails;
+import io.herald.delivery.Connection;
+import io.herald.delivery.HeartbeatScheduler;
+import io.herald.delivery.Viewer;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+
+/**
+ * Serves {@code GET /api/events}: validates and admits the request, sets the event-stream headers with response
+ * buffering off, then hands the response to the registry as a non-blocking async stream. Every other method on
+ * {@code /api/events} goes on to JAX-RS.
+ */
+@Dependent
+@WebFilter(filterName = "herald-event-stream", urlPatterns = "/api/events", asyncSupported = true)
+public class EventStreamFilter implements Filter {
+
+    @Inject
+    ChannelRegistry registry;
+    @Inject
+    HeartbeatScheduler heartbeats;
+    @Inject
+    StreamAdmission admission;
+    @Inject
+    @ConfigProperty(name = "herald.stream.max-channels", defaultValue = "100")
+    int maxChannels;
+    @Inject
+    @ConfigProperty(name = "herald.unavailable.retry-ms", defaultValue = "5000")
+    long unavailableRetryMs;
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        if (!"GET".equals(request.getMethod())) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (!StreamRequest.acceptsEventStream(request.getHeader("Accept"))) {
+            ServletResponses.error(response, 406, "not_acceptable",
+                    "GET /api/events is an event stream: send Accept: text/event-stream");
+            return;
+        }
+        StreamRequest stream;
+        Viewer viewer;
+        try {
+            stream = StreamRequest.parse(request, maxChannels);
+            viewer = admission.admit(stream, request);
+        } catch (ApiException e) {
+            ServletResponses.error(response, e);
+            return;
+        }
+        if (!registry.tryReserve()) {
+            ServletResponses.unavailable(response, "capacity", unavailableRetryMs);
+            return;
+        }
+        try {
+            open(request, response, stream, viewer);
+        } catch (IOException | RuntimeException e) {
+            registry.release();
+            throw e;
+        }
+    }
+
+    private void open(HttpServletRequest request, HttpServletResponse response, StreamRequest stream, Viewer viewer)
+            throws IOException {
+        ServletResponses.streamHeaders(response);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        ServletOutputStream out = response.getOutputStream();
+        Connection connection = registry.newConnection(registry.newClientId(), stream.subscription().patterns(),
+                stream.subscription().eventTypes(), stream.envelope(), viewer,
+                new ClientDetails(request.getHeader("User-Agent"), request.getRemoteAddr()));
+        ServletOutbound outbound = new ServletOutbound(async, out, connection);
+        async.addListener(outbound);
+        registry.open(connection, outbound, stream.lastEventId(), heartbeats.intervalMs(),
+                () -> out.setWriteListener(outbound));
+    }
+}
