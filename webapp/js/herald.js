@@ -1059,6 +1059,7 @@ export class Herald {
       reason: this._fallbackReason || (o.mode === 'poll' ? 'mode-poll' : 'no-eventsource'),
       attempt: this._attempt,
     });
+    let first = true;
     while (gen === this._gen && this._active) {
       try {
         await this._ensureToken();
@@ -1069,6 +1070,8 @@ export class Herald {
       if (gen !== this._gen) return;
       const extra = { wait: o.pollWaitSeconds };
       if (this._lastEventId != null && this._lastEventId !== '') extra.after = this._lastEventId;
+      else if (first) extra.wait = 0; // no position yet: learn the current one at once
+      first = false;
       const url = this._url(o.pollUrl, { stream: false, extra });
       const ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
       this._abort = ctrl;

@@ -488,7 +488,8 @@ test('herald poll mode: after/wait params, routing by channel, reset', async () 
   assert.equal(reqs[0].pathname, '/api/events/poll');
   assert.deepEqual(reqs[0].searchParams.getAll('channel'), ['chat.x']);
   assert.deepEqual(reqs[0].searchParams.getAll('event'), ['message']);
-  assert.equal(reqs[0].searchParams.get('wait'), '2');
+  assert.equal(reqs[0].searchParams.get('wait'), '0'); // no position yet: ask for it without waiting
+  assert.equal(reqs[1].searchParams.get('wait'), '2');
   assert.deepEqual(reqs.slice(0, 4).map((u) => u.searchParams.get('after')), [null, '10', '11', '51']);
   assert.deepEqual(got, [['hi', '11', 'chat.x'], ['again', '51', 'chat.x']]);
   assert.equal(resets.length, 1);
