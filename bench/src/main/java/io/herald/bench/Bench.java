@@ -265,7 +265,8 @@ public final class Bench {
         String stop = "all steps passed";
         for (double r : rates) {
             lg.startPublishing(r, new int[]{0}, 0);
-            sleep(1); // let the step settle, then measure
+            // let the step settle (the first step also warms up the JITs of both sides), then measure
+            sleep(steps.isEmpty() ? Math.max(1, c.warmup) : 1);
             Window w = new Window(lg, c);
             sleep(c.stepSeconds);
             Map<String, Object> s = w.end();

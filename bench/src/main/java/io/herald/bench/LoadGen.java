@@ -115,7 +115,8 @@ public final class LoadGen implements AutoCloseable {
             try {
                 long timeoutMs = 100;
                 Timer head = timers.peek();
-                if (head != null) timeoutMs = Math.max(0, (head.at - System.nanoTime()) / 1_000_000L);
+                // round up: a timer due in 0.3 ms must block ~1 ms, not spin on selectNow()
+                if (head != null) { long ns = head.at - System.nanoTime(); timeoutMs = ns <= 0 ? 0 : (ns + 999_999) / 1_000_000L; }
                 if (!tasks.isEmpty()) timeoutMs = 0;
                 if (timeoutMs == 0) selector.selectNow(); else selector.select(Math.min(timeoutMs, 100));
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();

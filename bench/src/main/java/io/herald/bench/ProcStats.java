@@ -95,9 +95,13 @@ public final class ProcStats {
             // G1: "garbage-first heap   total 262144K, used 12345K"; Parallel/Serial: sum of "used NNNK" of young+old
             Matcher m = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K").matcher(info);
             if (m.find()) return Long.parseLong(m.group(1));
+            // Serial ("def new generation", "tenured generation"), Parallel ("PSYoungGen", "ParOldGen"): sum the spaces
             long sum = 0;
-            Matcher m2 = Pattern.compile("(?m)^\\s*\\S+ gen\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K").matcher(info);
-            while (m2.find()) sum += Long.parseLong(m2.group(1));
+            for (String line : info.split("\n")) {
+                if (line.contains("Metaspace") || line.contains("class space")) continue;
+                Matcher m2 = Pattern.compile("^\\s*\\S.*?\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K").matcher(line);
+                if (m2.find()) sum += Long.parseLong(m2.group(1));
+            }
             return sum > 0 ? sum : -1;
         } catch (Exception e) {
             return -1;
