@@ -14,6 +14,10 @@ import java.util.logging.Logger;
 /**
  * Sends a heartbeat to every stream on one schedule: {@code event: heartbeat} with a timestamp, or a comment line
  * with {@code herald.heartbeat.mode=comment}. Never with an {@code id:}. A failed write drops the client.
+ * <p>
+ * A write to a peer that has closed its socket still succeeds once (the peer answers it with a reset); only the
+ * next write fails. So each heartbeat is followed shortly by an empty comment line, a probe that fails at once on
+ * a dead connection: a client that went away is gone within one heartbeat interval, not two.
  */
 @ApplicationScoped
 public class HeartbeatScheduler {
@@ -31,6 +35,9 @@ public class HeartbeatScheduler {
     @ConfigProperty(name = "herald.heartbeat.mode", defaultValue = "event")
     String mode;
 
+    static final long PROBE_DELAY_MS = 100;
+    private static final byte[] PROBE = ":\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private ScheduledFuture<?> task;
 
     public long intervalMs() {
@@ -46,8 +53,17 @@ public class HeartbeatScheduler {
     void beat() {
         try {
             registry.broadcastFrame(frame(System.currentTimeMillis()));
+            executors.scheduler().schedule(this::probe, PROBE_DELAY_MS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Heartbeat failed", e);
+        }
+    }
+
+    void probe() {
+        try {
+            registry.broadcastFrame(PROBE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Heartbeat probe failed", e);
         }
     }
 

@@ -66,11 +66,7 @@ public final class HeraldServer implements AutoCloseable {
                 .withSources(new PropertiesConfigSource(new HashMap<>(overrides), "herald-overrides", 1000))
                 .build();
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
-        try {
-            resolver.releaseConfig(resolver.getConfig(cl));
-        } catch (IllegalStateException ignored) {
-            // none registered yet
-        }
+        releaseQuietly(resolver, cl);
         resolver.registerConfig(config, cl);
 
         WeldContainer weld = new Weld().initialize();
@@ -80,6 +76,10 @@ public final class HeraldServer implements AutoCloseable {
             int port = config.getOptionalValue("herald.http.port", Integer.class).orElse(8080);
             http = new HttpServer();
             NetworkListener listener = new NetworkListener("herald", host, port);
+            // Bytes Grizzly may hold for one connection before isReady() turns false; past it, a stalled client
+            // fills its own Herald queue and is dropped, instead of growing Grizzly's write queue without bound.
+            listener.setMaxPendingBytes(config.getOptionalValue("herald.http.max-pending-bytes", Integer.class)
+                    .orElse(256 * 1024));
             http.addListener(listener);
 
             WebappContext context = new WebappContext("herald", "");
@@ -88,6 +88,10 @@ public final class HeraldServer implements AutoCloseable {
             jaxrs.addMapping("/api/*");
             jaxrs.setAsyncSupported(true);
             jaxrs.setLoadOnStartup(1);
+            // Grizzly gives each webapp a class loader of its own; requests must see the config registered above
+            FilterRegistration loader = context.addFilter("herald-context-loader", new ContextClassLoaderFilter(cl));
+            loader.addMappingForUrlPatterns(null, "/*");
+            loader.setAsyncSupported(true);
             for (Class<? extends Filter> type : HeraldFilters.ALL) {
                 WebFilter spec = type.getAnnotation(WebFilter.class);
                 FilterRegistration filter = context.addFilter(spec.filterName(), weld.select(type).get());
@@ -111,6 +115,14 @@ public final class HeraldServer implements AutoCloseable {
             }
             weld.shutdown();
             throw e;
+        }
+    }
+
+    private static void releaseQuietly(ConfigProviderResolver resolver, ClassLoader loader) {
+        try {
+            resolver.releaseConfig(resolver.getConfig(loader));
+        } catch (IllegalStateException ignored) {
+            // none registered yet
         }
     }
 

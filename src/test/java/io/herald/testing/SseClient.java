@@ -31,9 +31,12 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
     private volatile boolean ended;
     private volatile String lastEventId = "";
+    private String lastEventIdBuffer = "";
 
-    private SseClient(HttpResponse<InputStream> response) {
+    private SseClient(HttpResponse<InputStream> response, String lastEventId) {
         this.response = response;
+        this.lastEventId = lastEventId;
+        this.lastEventIdBuffer = lastEventId;
         this.reader = new Thread(this::read, "sse-test-client");
         reader.setDaemon(true);
         reader.start();
@@ -44,7 +47,9 @@ public final class SseClient implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET()
                 .header("Accept", "text/event-stream");
         headers.forEach(b::header);
-        return new SseClient(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        // like a browser, the client keeps the id it resumed from until a newer one arrives
+        return new SseClient(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()),
+                headers.getOrDefault("Last-Event-ID", ""));
     }
 
     public static SseClient open(URI base, String pathAndQuery) throws Exception {
@@ -101,6 +106,7 @@ public final class SseClient implements AutoCloseable {
 
         void line(String line) {
             if (line.isEmpty()) {
+                lastEventId = lastEventIdBuffer;
                 if (hasData) {
                     String d = data.toString();
                     if (d.endsWith("\n")) {
@@ -132,7 +138,7 @@ public final class SseClient implements AutoCloseable {
                 }
                 case "id" -> {
                     if (value.indexOf('\0') < 0) {
-                        lastEventId = value;
+                        lastEventIdBuffer = value;
                     }
                 }
                 case "retry" -> {
