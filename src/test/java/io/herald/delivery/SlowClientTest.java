@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same channel gets all 5,000 events published meanwhile, promptly.
  */
 @ExtendWith(EmbeddedHerald.class)
-@HeraldConfig({"herald.client.queue-size=256", "herald.heartbeat.interval-ms=60000", "herald.publish.max-bytes=1048576"})
+@HeraldConfig({"herald.client.queue-size=2048", "herald.heartbeat.interval-ms=60000", "herald.publish.max-bytes=1048576"})
 class SlowClientTest {
 
     @Test
