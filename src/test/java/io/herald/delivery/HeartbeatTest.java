@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.testing.Await;
 import io.herald.testing.EmbeddedHerald;
 import io.herald.testing.HeraldConfig;
 import io.herald.testing.Http;
@@ -48,7 +49,7 @@ class HeartbeatTest {
             assertEquals(200, Http.get(base, "api/clients/" + id).statusCode());
         }
         long closedAt = System.nanoTime();
-        assertTrue(SlowClientTest.waitFor(() -> Http.get(base, "api/clients/" + id).statusCode() == 404,
+        assertTrue(Await.until(() -> Http.get(base, "api/clients/" + id).statusCode() == 404,
                 Duration.ofMillis(3000)), "client still registered 3 s after it closed");
         long removedMs = (System.nanoTime() - closedAt) / 1_000_000;
         // one interval (1000 ms) plus the 100 ms probe, with 500 ms of slack for a loaded machine

@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.testing.Await;
 import io.herald.testing.EmbeddedHerald;
 import io.herald.testing.HeraldConfig;
 import io.herald.testing.Http;
@@ -39,7 +40,7 @@ class SlowClientTest {
             // it never reads a byte from here on
             try (SseClient healthy = SseClient.open(base, "api/events?channel=slow.feed")) {
                 assertTrue(healthy.awaitCount("connected", 1, Duration.ofSeconds(5)));
-                assertTrue(waitFor(() -> clients(base).contains("stalled"), Duration.ofSeconds(5)),
+                assertTrue(Await.until(() -> clients(base).contains("stalled"), Duration.ofSeconds(5)),
                         "the stalled client is registered");
                 String payload = "\"" + "x".repeat(2000) + "\"";
                 StringBuilder batch = new StringBuilder();
@@ -64,7 +65,7 @@ class SlowClientTest {
                 }
                 assertTrue(caughtUpMs < 5000, "healthy client caught up " + caughtUpMs + " ms after the last publish"
                         + " (publishing took " + (publishedAt - publishStart) / 1_000_000 + " ms)");
-                assertTrue(waitFor(() -> !clients(base).contains("stalled"), Duration.ofSeconds(10)),
+                assertTrue(Await.until(() -> !clients(base).contains("stalled"), Duration.ofSeconds(10)),
                         "the stalled client was dropped");
                 String stats = Http.get(base, "api/stats").body();
                 assertTrue(stats.contains("\"slowClientsDropped\":1"), stats);
@@ -74,20 +75,5 @@ class SlowClientTest {
 
     private static String clients(URI base) throws Exception {
         return Http.get(base, "api/clients").body();
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static boolean waitFor(Check check, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (check.ok()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return check.ok();
     }
 }

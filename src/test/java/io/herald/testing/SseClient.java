@@ -1,30 +1,34 @@
 package io.herald.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * A real SSE client over java.net.http: keeps the exact bytes received and the events parsed by the WHATWG rules.
- * Its reader thread only records; tests assert on what it recorded.
+ * A real SSE client over a plain socket (HTTP/1.1, chunked or not): keeps the exact bytes received and the events
+ * parsed by the WHATWG rules, and closing it really closes the TCP connection. Its reader thread only records;
+ * tests assert on what it recorded.
  */
 public final class SseClient implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
-    private final HttpResponse<InputStream> response;
+    private final Socket socket;
+    private final int status;
+    private final Map<String, String> headers;
+    private final InputStream body;
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
     private final List<SseEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
@@ -33,8 +37,11 @@ public final class SseClient implements AutoCloseable {
     private volatile String lastEventId = "";
     private String lastEventIdBuffer = "";
 
-    private SseClient(HttpResponse<InputStream> response, String lastEventId) {
-        this.response = response;
+    private SseClient(Socket socket, int status, Map<String, String> headers, InputStream body, String lastEventId) {
+        this.socket = socket;
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
         this.lastEventId = lastEventId;
         this.lastEventIdBuffer = lastEventId;
         this.reader = new Thread(this::read, "sse-test-client");
@@ -44,12 +51,131 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens {@code GET base + pathAndQuery} with {@code Accept: text/event-stream} and the given headers. */
     public static SseClient open(URI base, String pathAndQuery, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).GET()
-                .header("Accept", "text/event-stream");
-        headers.forEach(b::header);
+        URI target = base.resolve(pathAndQuery);
+        Socket socket = new Socket(target.getHost(), target.getPort());
+        socket.setSoTimeout(0);
+        StringBuilder request = new StringBuilder("GET ").append(target.getRawPath())
+                .append(target.getRawQuery() == null ? "" : "?" + target.getRawQuery()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(target.getHost()).append(':').append(target.getPort()).append("\r\n");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Accept", "text/event-stream");
+        all.putAll(headers);
+        all.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        OutputStream out = socket.getOutputStream();
+        out.write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        String statusLine = readLine(in);
+        if (statusLine == null || !statusLine.startsWith("HTTP/1.1 ")) {
+            socket.close();
+            throw new IOException("no HTTP response: " + statusLine);
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        Map<String, String> responseHeaders = new LinkedHashMap<>();
+        String line;
+        while ((line = readLine(in)) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            responseHeaders.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        InputStream body = "chunked".equalsIgnoreCase(responseHeaders.get("transfer-encoding"))
+                ? new ChunkedInputStream(in)
+                : responseHeaders.containsKey("content-length")
+                ? new BoundedInputStream(in, Long.parseLong(responseHeaders.get("content-length"))) : in;
         // like a browser, the client keeps the id it resumed from until a newer one arrives
-        return new SseClient(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()),
-                headers.getOrDefault("Last-Event-ID", ""));
+        return new SseClient(socket, status, responseHeaders, body, headers.getOrDefault("Last-Event-ID", ""));
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                String s = line.toString(StandardCharsets.ISO_8859_1);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            line.write(c);
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Decodes HTTP/1.1 chunked transfer coding. */
+    private static final class ChunkedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+        private boolean done;
+
+        ChunkedInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (remaining == 0) {
+                String size = readLine(in);
+                while (size != null && size.isEmpty()) {
+                    size = readLine(in);
+                }
+                if (size == null) {
+                    done = true;
+                    return -1;
+                }
+                remaining = Long.parseLong(size.split(";")[0].trim(), 16);
+                if (remaining == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n == -1) {
+                done = true;
+                return -1;
+            }
+            remaining -= n;
+            return n;
+        }
+    }
+
+    private static final class BoundedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long length) {
+            this.in = in;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int c = in.read();
+            if (c >= 0) {
+                remaining--;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
     }
 
     public static SseClient open(URI base, String pathAndQuery) throws Exception {
@@ -57,11 +183,12 @@ public final class SseClient implements AutoCloseable {
     }
 
     public int status() {
-        return response.statusCode();
+        return status;
     }
 
-    public HttpResponse<InputStream> response() {
-        return response;
+    /** A response header, by case-insensitive name. */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
     private void read() {
@@ -70,7 +197,7 @@ public final class SseClient implements AutoCloseable {
         byte[] buf = new byte[8192];
         ByteArrayOutputStream pendingLine = new ByteArrayOutputStream();
         boolean lastWasCr = false;
-        try (InputStream in = response.body()) {
+        try (InputStream in = body) {
             int n;
             while ((n = in.read(buf)) != -1) {
                 synchronized (raw) {
@@ -224,12 +351,13 @@ public final class SseClient implements AutoCloseable {
         return data.substring(i, data.indexOf('"', i));
     }
 
+    /** Closes the TCP connection. */
     @Override
     public void close() {
         try {
-            response.body().close();
+            socket.close();
         } catch (IOException e) {
-            // closing anyway
+            throw new IllegalStateException(e);
         }
     }
 }

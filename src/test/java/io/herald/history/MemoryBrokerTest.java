@@ -1,0 +1,60 @@
+package io.herald.history;
+
+import io.herald.event.EventDraft;
+import jakarta.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MemoryBrokerTest {
+
+    private static EventDraft draft(int n) {
+        return EventDraft.of("c", null, Json.createValue(n));
+    }
+
+    @Test
+    void replaysAfterAnIdAndResetsOutsideTheHistory() {
+        MemoryBroker broker = new MemoryBroker(3, 0);
+        List<String> dispatched = new ArrayList<>();
+        broker.start(e -> {
+            dispatched.add(e.id().text());
+            return 0;
+        });
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(broker.append(draft(i)).toCompletableFuture().join().event().id().text());
+        }
+        assertEquals(ids, dispatched, "dispatched in log order");
+        Replay r = broker.readAfter(ids.get(2));
+        assertFalse(r.isReset());
+        assertEquals(ids.subList(3, 5), r.events().stream().map(e -> e.id().text()).toList());
+        assertEquals(ids.get(4), r.upTo().text());
+        assertFalse(broker.readAfter(ids.get(1)).isReset(), "the id just before the oldest retained resumes");
+        Replay old = broker.readAfter(ids.get(0));
+        assertTrue(old.isReset());
+        assertEquals("expired", old.reset().reason());
+        assertEquals(ids.get(4), old.reset().resumeFrom().text());
+        assertEquals("unknown-id", broker.readAfter("zz-1").reset().reason());
+        assertEquals("unknown-id", new MemoryBroker(3, 0).readAfter(ids.get(4)).reset().reason(),
+                "another epoch does not know the id");
+    }
+
+    @Test
+    void maxAgeExpiresOldEvents() throws Exception {
+        MemoryBroker broker = new MemoryBroker(100, 50);
+        String first = broker.append(draft(1)).toCompletableFuture().join().event().id().text();
+        String second = broker.append(draft(2)).toCompletableFuture().join().event().id().text();
+        assertFalse(broker.readAfter(first).isReset());
+        Thread.sleep(120);
+        String third = broker.append(draft(3)).toCompletableFuture().join().event().id().text();
+        assertTrue(broker.readAfter(first).isReset(), "event 2 is older than max age: a gap");
+        Replay r = broker.readAfter(second);
+        assertFalse(r.isReset(), "everything after event 2 is still retained");
+        assertEquals(List.of(third), r.events().stream().map(e -> e.id().text()).toList());
+    }
+}
