@@ -12,7 +12,12 @@ public class ApiException extends WebApplicationException {
     private final String error;
 
     public ApiException(int status, String error, String message) {
-        super(message, null, response(status, error, message));
+        this(status, error, message, Response.status(status));
+    }
+
+    /** With a response carrying extra headers; the JSON body is added here. */
+    public ApiException(int status, String error, String message, Response.ResponseBuilder response) {
+        super(message, null, response.type(MediaType.APPLICATION_JSON_TYPE).entity(body(error, message)).build());
         this.status = status;
         this.error = error;
     }
@@ -23,6 +28,12 @@ public class ApiException extends WebApplicationException {
 
     public static ApiException notFound(String error, String message) {
         return new ApiException(404, error, message);
+    }
+
+    /** A temporary refusal: 503 with {@code Retry-After}, for example while the broker is unreachable. */
+    public static ApiException unavailable(String message, long retryAfterSeconds) {
+        return new ApiException(503, "unavailable", message,
+                Response.status(503).header("Retry-After", Math.max(1, retryAfterSeconds)));
     }
 
     public int status() {

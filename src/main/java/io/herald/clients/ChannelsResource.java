@@ -2,7 +2,7 @@ package io.herald.clients;
 
 import io.herald.channel.ChannelName;
 import io.herald.delivery.ChannelRegistry;
-import io.herald.delivery.Connection;
+import io.herald.cluster.ClusterDirectory;
 import io.herald.presence.PresenceAnnouncer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +15,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import jakarta.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeSet;
 
 /** {@code /api/channels}: channel names with subscriber counts, presence, and subscribers (admin). */
@@ -26,6 +31,8 @@ public class ChannelsResource {
 
     @Inject
     ChannelRegistry registry;
+    @Inject
+    ClusterDirectory directory;
 
     @GET
     public String list() {
@@ -44,10 +51,12 @@ public class ChannelsResource {
     @Path("{channel}/presence")
     public String presence(@PathParam("channel") String channel) {
         ChannelName.require(channel);
+        List<JsonObject> all = new ArrayList<>();
+        registry.exactSubscribers(channel).forEach(c -> all.add(PresenceAnnouncer.describe(c, channel)));
+        all.addAll(directory.membersElsewhere(channel));
         JsonArrayBuilder members = Json.createArrayBuilder();
-        registry.exactSubscribers(channel).stream()
-                .sorted(Comparator.comparingLong(Connection::connectedAtMillis))
-                .forEach(c -> members.add(PresenceAnnouncer.describe(c, channel)));
+        all.stream().sorted(Comparator.comparing((JsonObject m) -> Instant.parse(m.getString("connectedAt")))
+                .thenComparing(m -> m.getString("clientId"))).forEach(members::add);
         return Json.createObjectBuilder().add("channel", channel).add("members", members).build().toString();
     }
 

@@ -61,7 +61,6 @@ public class ClientsResource {
     @Path("{clientId}/events")
     public Response send(@PathParam("clientId") String clientId, @HeaderParam("Content-Type") String contentType,
                          InputStream body) {
-        find(clientId);
         MediaTypes.requireJson(contentType);
         var draft = PublishRequests.single(JsonBody.read(body, maxBytes), List.of(), clientId);
         EventBroker.Appended appended = publisher.sendToClient(clientId, draft);

@@ -1,5 +1,7 @@
 package io.herald.clients;
 
+import io.herald.cluster.ClusterDirectory;
+import io.herald.cluster.NodeSnapshot;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HubStats;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,8 @@ public class StatsResource {
     ChannelRegistry registry;
     @Inject
     HubStats stats;
+    @Inject
+    ClusterDirectory directory;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -36,6 +40,7 @@ public class StatsResource {
                 .add("connectionsOpened", stats.connectionsOpened())
                 .add("startedAt", Instant.ofEpochMilli(stats.startedAtMillis()).toString())
                 .add("uptimeMs", System.currentTimeMillis() - stats.startedAtMillis())
+                .add("cluster", directory.cluster(NodeSnapshot.of(null, registry, stats)))
                 .build().toString();
     }
 }

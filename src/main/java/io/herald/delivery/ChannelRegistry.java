@@ -5,6 +5,7 @@ import io.herald.channel.SegmentTrie;
 import io.herald.event.EventEncoder;
 import io.herald.event.EventId;
 import io.herald.event.HubEvent;
+import io.herald.history.BrokerUnavailableException;
 import io.herald.history.EventBroker;
 import io.herald.history.Replay;
 import io.herald.presence.PresenceAnnouncer;
@@ -128,7 +129,15 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
         EventId floor = null;
         if (lastEventId != null) {
             stats.countReplay();
-            Replay replay = broker.readAfter(lastEventId);
+            Replay replay;
+            try {
+                replay = broker.readAfter(lastEventId);
+            } catch (BrokerUnavailableException e) {
+                // The log cannot be read (Redis down): a resume would lose events, so the client comes back later
+                // with the same Last-Event-ID, as with any temporary refusal.
+                c.closeGracefully(unavailableFrame("broker", e.retryAfterSeconds() * 1000), Connection.CloseReason.SHUTDOWN);
+                return;
+            }
             if (replay.isReset()) {
                 stats.countReset();
                 c.send(resetFrame(replay.reset()));
@@ -158,6 +167,15 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
                 .add("heartbeatIntervalMs", heartbeatIntervalMs)
                 .build().toString();
         return EventEncoder.event(null, "connected", null, data);
+    }
+
+    private static byte[] unavailableFrame(String reason, long retryMs) {
+        String data = Json.createObjectBuilder().add("reason", reason).add("retryMs", retryMs).build().toString();
+        byte[] retry = EventEncoder.retry(retryMs);
+        byte[] event = EventEncoder.event(null, "unavailable", null, data);
+        byte[] frame = java.util.Arrays.copyOf(retry, retry.length + event.length);
+        System.arraycopy(event, 0, frame, retry.length, event.length);
+        return frame;
     }
 
     static byte[] resetFrame(Replay.Reset reset) {

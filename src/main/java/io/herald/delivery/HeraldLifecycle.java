@@ -13,9 +13,12 @@ public class HeraldLifecycle {
     ChannelRegistry registry;
     @Inject
     HeartbeatScheduler heartbeats;
+    @Inject
+    io.herald.cluster.ClusterDirectory directory;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         registry.connectionCount();
         heartbeats.start();
+        directory.start();
     }
 }

@@ -1,6 +1,8 @@
 package io.herald.presence;
 
 import io.herald.channel.ChannelPattern;
+import io.herald.cluster.ClusterDirectory;
+import io.herald.history.BrokerUnavailableException;
 import io.herald.delivery.Connection;
 import io.herald.event.EventDraft;
 import io.herald.publish.Publisher;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Publishes {@code join} and {@code leave} events on the channels matching {@code herald.presence.channels}
@@ -24,8 +27,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class PresenceAnnouncer {
 
+    private static final Logger LOG = Logger.getLogger(PresenceAnnouncer.class.getName());
+
     @Inject
     Publisher publisher;
+    @Inject
+    ClusterDirectory directory;
 
     @Inject
     @ConfigProperty(name = "herald.presence.channels")
@@ -54,10 +61,12 @@ public class PresenceAnnouncer {
     }
 
     public void joined(Connection c) {
+        directory.joined(c);
         announce(c, "join");
     }
 
     public void left(Connection c) {
+        directory.left(c);
         announce(c, "leave");
     }
 
@@ -67,7 +76,12 @@ public class PresenceAnnouncer {
         }
         for (ChannelPattern p : c.patterns()) {
             if (p.isLiteral() && isPresenceChannel(p.text())) {
-                publisher.publishInternal(EventDraft.of(p.text(), type, describe(c, p.text())));
+                try {
+                    publisher.publishInternal(EventDraft.of(p.text(), type, describe(c, p.text())));
+                } catch (BrokerUnavailableException e) {
+                    // The broker is down: the stream itself goes on; presence lists catch up on its return.
+                    LOG.fine(() -> "No " + type + " event for " + c.clientId() + ": " + e.getMessage());
+                }
             }
         }
     }

@@ -4,6 +4,8 @@ import io.herald.api.ApiException;
 import io.herald.channel.ChannelName;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.event.EventDraft;
+import io.herald.cluster.ClusterDirectory;
+import io.herald.history.BrokerUnavailableException;
 import io.herald.history.EventBroker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -24,6 +26,8 @@ public class Publisher {
     EventBroker broker;
     @Inject
     ChannelRegistry registry;
+    @Inject
+    ClusterDirectory directory;
 
     /** Publishes a message; returns once the log holds it. */
     public EventBroker.Appended publish(HeraldMessage message) {
@@ -46,9 +50,9 @@ public class Publisher {
         return out;
     }
 
-    /** Sends an event to one connection; 404 when it is gone. */
+    /** Sends an event to one connection, on whichever node holds it; 404 when it is gone from every node. */
     public EventBroker.Appended sendToClient(String clientId, EventDraft draft) {
-        if (registry.connection(clientId).filter(c -> !c.isClosed()).isEmpty()) {
+        if (registry.connection(clientId).filter(c -> !c.isClosed()).isEmpty() && !isConnectedElsewhere(clientId)) {
             throw ApiException.notFound("unknown_client", "No open stream has client id '" + clientId + "'");
         }
         EventNames.require(draft.type());
@@ -75,14 +79,28 @@ public class Publisher {
         }
     }
 
+    private boolean isConnectedElsewhere(String clientId) {
+        try {
+            return directory.isConnectedElsewhere(clientId);
+        } catch (BrokerUnavailableException e) {
+            throw ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
+        }
+    }
+
+    /** Appends to the log; while the log cannot take events (Redis down) the caller gets a 503 to retry. */
     private EventBroker.Appended append(EventDraft draft) {
         try {
             return broker.append(draft).toCompletableFuture().join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof BrokerUnavailableException bue) {
+                throw ApiException.unavailable(bue.getMessage(), bue.retryAfterSeconds());
+            }
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
             throw e;
+        } catch (BrokerUnavailableException e) {
+            throw ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
         }
     }
 }
