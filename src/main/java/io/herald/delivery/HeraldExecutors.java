@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,6 +27,17 @@ public class HeraldExecutors {
     private ThreadFactory threadFactory;
     private boolean ownScheduler;
     private boolean ownWorker;
+
+    /**
+     * Looks everything up at startup, on a container thread: WildFly answers {@code java:comp} lookups only there,
+     * not on Herald's own writer threads.
+     */
+    @PostConstruct
+    void resolve() {
+        scheduler();
+        worker();
+        threadFactory();
+    }
 
     /** One scheduler for heartbeats and timers. */
     public synchronized ScheduledExecutorService scheduler() {
