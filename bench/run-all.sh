@@ -6,7 +6,7 @@
 #   TARGETS="herald plain nchan"   SCENARIOS="idle fanout channels reconnect slow"
 #   SCALE=1          multiply client counts (e.g. 0.2 for a quick pass)
 #   SERVER_CPU=0 LOADGEN_CPU=1      cores for taskset
-#   HERALD_CMD       command that starts Herald; $PORT is substituted. Default: the embedded server from /work/main.
+#   HERALD_CMD       command that starts Herald; $PORT is substituted. Default: the embedded server of this repository.
 #   PLAIN_CMD        command that starts the plain peer; $PORT is substituted.
 #   FANOUT_STEPS="1,2,5,10,20,50,100,200,500,1000"  STEP_SECONDS=8  IDLE_SECONDS=40
 #   NO_BUILD=1       skip mvn package of bench/
@@ -23,7 +23,8 @@ STEP_SECONDS=${STEP_SECONDS:-8}
 IDLE_SECONDS=${IDLE_SECONDS:-40}
 RESULTS=${RESULTS:-"$BENCH/results"}
 HERALD_PORT=${HERALD_PORT:-18080}; PLAIN_PORT=${PLAIN_PORT:-18081}; NCHAN_PORT=${NCHAN_PORT:-18082}
-HERALD_CMD=${HERALD_CMD:-"java -cp '/work/main/target/classes:/work/main/target/embedded-lib/*' -Dherald.http.port=\$PORT io.herald.embedded.HeraldServer"}
+REPO="$(cd "$BENCH/.." && pwd)"
+HERALD_CMD=${HERALD_CMD:-"java -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' -Dherald.http.port=\$PORT io.herald.embedded.HeraldServer"}
 PLAIN_CMD=${PLAIN_CMD:-"java -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"
