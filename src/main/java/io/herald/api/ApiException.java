@@ -1,6 +1,5 @@
 package io.herald.api;
 
-import jakarta.json.Json;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -49,7 +48,7 @@ public class ApiException extends WebApplicationException {
     }
 
     public static String body(String error, String message) {
-        return Json.createObjectBuilder().add("error", error).add("message", message == null ? "" : message)
+        return Jsons.JSON.createObjectBuilder().add("error", error).add("message", message == null ? "" : message)
                 .build().toString();
     }
 }

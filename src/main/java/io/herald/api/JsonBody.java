@@ -1,6 +1,5 @@
 package io.herald.api;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
@@ -23,7 +22,7 @@ public final class JsonBody {
         if (text.isBlank()) {
             throw ApiException.badRequest("invalid_json", "The request body is empty; send a JSON document");
         }
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = Jsons.JSON.createReader(new StringReader(text))) {
             return reader.readValue();
         } catch (JsonParsingException e) {
             throw ApiException.badRequest("invalid_json", "Malformed JSON at line "

@@ -1,12 +1,12 @@
 package io.herald.clients;
 
+import io.herald.api.Jsons;
 import io.herald.channel.ChannelName;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.presence.PresenceAnnouncer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -36,15 +36,15 @@ public class ChannelsResource {
 
     @GET
     public String list() {
-        JsonArrayBuilder channels = Json.createArrayBuilder();
+        JsonArrayBuilder channels = Jsons.JSON.createArrayBuilder();
         for (String name : new TreeSet<>(registry.channelNames())) {
-            JsonObjectBuilder item = Json.createObjectBuilder()
+            JsonObjectBuilder item = Jsons.JSON.createObjectBuilder()
                     .add("name", name)
                     .add("subscribers", registry.subscribersOf(name).size());
             registry.lastEventOn(name).ifPresent(id -> item.add("lastEventId", id.text()));
             channels.add(item);
         }
-        return Json.createObjectBuilder().add("channels", channels).build().toString();
+        return Jsons.JSON.createObjectBuilder().add("channels", channels).build().toString();
     }
 
     @GET
@@ -54,10 +54,10 @@ public class ChannelsResource {
         List<JsonObject> all = new ArrayList<>();
         registry.exactSubscribers(channel).forEach(c -> all.add(PresenceAnnouncer.describe(c, channel)));
         all.addAll(directory.membersElsewhere(channel));
-        JsonArrayBuilder members = Json.createArrayBuilder();
+        JsonArrayBuilder members = Jsons.JSON.createArrayBuilder();
         all.stream().sorted(Comparator.comparing((JsonObject m) -> Instant.parse(m.getString("connectedAt")))
                 .thenComparing(m -> m.getString("clientId"))).forEach(members::add);
-        return Json.createObjectBuilder().add("channel", channel).add("members", members).build().toString();
+        return Jsons.JSON.createObjectBuilder().add("channel", channel).add("members", members).build().toString();
     }
 
     @GET

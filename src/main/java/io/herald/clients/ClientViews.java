@@ -1,7 +1,7 @@
 package io.herald.clients;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.Connection;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -17,19 +17,19 @@ final class ClientViews {
     }
 
     static JsonObject of(Connection c) {
-        JsonArrayBuilder channels = Json.createArrayBuilder();
+        JsonArrayBuilder channels = Jsons.JSON.createArrayBuilder();
         c.patterns().forEach(p -> channels.add(p.text()));
-        JsonArrayBuilder events = Json.createArrayBuilder();
+        JsonArrayBuilder events = Jsons.JSON.createArrayBuilder();
         c.eventTypes().forEach(events::add);
         String subject = c.viewer().subject();
         String ua = c.details().userAgent();
-        return Json.createObjectBuilder()
+        return Jsons.JSON.createObjectBuilder()
                 .add("clientId", c.clientId())
-                .add("subject", subject == null ? JsonValue.NULL : Json.createValue(subject))
+                .add("subject", subject == null ? JsonValue.NULL : Jsons.JSON.createValue(subject))
                 .add("channels", channels)
                 .add("events", events)
                 .add("connectedAt", Instant.ofEpochMilli(c.connectedAtMillis()).toString())
-                .add("userAgent", ua == null ? JsonValue.NULL : Json.createValue(ua))
+                .add("userAgent", ua == null ? JsonValue.NULL : Jsons.JSON.createValue(ua))
                 .add("remoteAddress", c.details().remoteAddress())
                 .add("eventsSent", c.eventsSent())
                 .add("queueDepth", c.queueDepth())
@@ -37,9 +37,9 @@ final class ClientViews {
     }
 
     static String list(Collection<Connection> connections) {
-        JsonArrayBuilder clients = Json.createArrayBuilder();
+        JsonArrayBuilder clients = Jsons.JSON.createArrayBuilder();
         connections.stream().sorted(Comparator.comparingLong(Connection::connectedAtMillis))
                 .forEach(c -> clients.add(of(c)));
-        return Json.createObjectBuilder().add("clients", clients).add("count", connections.size()).build().toString();
+        return Jsons.JSON.createObjectBuilder().add("clients", clients).add("count", connections.size()).build().toString();
     }
 }

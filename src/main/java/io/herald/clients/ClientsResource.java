@@ -1,5 +1,6 @@
 package io.herald.clients;
 
+import io.herald.api.Jsons;
 import io.herald.api.ApiException;
 import io.herald.api.JsonBody;
 import io.herald.api.MediaTypes;
@@ -10,7 +11,6 @@ import io.herald.publish.PublishRequests;
 import io.herald.publish.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -64,7 +64,7 @@ public class ClientsResource {
         MediaTypes.requireJson(contentType);
         var draft = PublishRequests.single(JsonBody.read(body, maxBytes), List.of(), clientId);
         EventBroker.Appended appended = publisher.sendToClient(clientId, draft);
-        String json = Json.createObjectBuilder()
+        String json = Jsons.JSON.createObjectBuilder()
                 .add("id", appended.event().id().text())
                 .add("clientId", clientId)
                 .add("subscribers", appended.subscribers())

@@ -1,12 +1,12 @@
 package io.herald.clients;
 
+import io.herald.api.Jsons;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.cluster.NodeSnapshot;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HubStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,7 +29,7 @@ public class StatsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String stats() {
-        return Json.createObjectBuilder()
+        return Jsons.JSON.createObjectBuilder()
                 .add("connections", registry.connectionCount())
                 .add("channels", registry.channelNames().size())
                 .add("eventsPublished", stats.published())

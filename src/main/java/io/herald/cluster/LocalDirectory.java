@@ -1,7 +1,6 @@
 package io.herald.cluster;
 
 import io.herald.delivery.Connection;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import java.util.List;

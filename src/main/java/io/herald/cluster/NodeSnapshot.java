@@ -1,8 +1,8 @@
 package io.herald.cluster;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HubStats;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -20,7 +20,7 @@ public final class NodeSnapshot {
     }
 
     public static JsonObject of(String nodeId, ChannelRegistry registry, HubStats stats) {
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = Jsons.JSON.createObjectBuilder();
         if (nodeId != null) {
             out.add("node", nodeId);
         }
@@ -41,7 +41,7 @@ public final class NodeSnapshot {
      * (every node sees every event of the one log, so adding them up would count each event once per node).
      */
     public static JsonObject sum(List<JsonObject> nodes) {
-        JsonObjectBuilder out = Json.createObjectBuilder().add("nodes", nodes.size());
+        JsonObjectBuilder out = Jsons.JSON.createObjectBuilder().add("nodes", nodes.size());
         for (String key : SUMMED) {
             long total = 0;
             for (JsonObject n : nodes) {

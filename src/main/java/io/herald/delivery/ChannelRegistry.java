@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.api.Jsons;
 import io.herald.channel.ChannelPattern;
 import io.herald.channel.SegmentTrie;
 import io.herald.event.EventEncoder;
@@ -13,7 +14,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -158,9 +158,9 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     private byte[] connectedFrame(Connection c, long heartbeatIntervalMs) {
-        JsonArrayBuilder channels = Json.createArrayBuilder();
+        JsonArrayBuilder channels = Jsons.JSON.createArrayBuilder();
         c.patterns().forEach(p -> channels.add(p.text()));
-        String data = Json.createObjectBuilder()
+        String data = Jsons.JSON.createObjectBuilder()
                 .add("clientId", c.clientId())
                 .add("channels", channels)
                 .add("retryMs", retryMs)
@@ -170,7 +170,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     private static byte[] unavailableFrame(String reason, long retryMs) {
-        String data = Json.createObjectBuilder().add("reason", reason).add("retryMs", retryMs).build().toString();
+        String data = Jsons.JSON.createObjectBuilder().add("reason", reason).add("retryMs", retryMs).build().toString();
         byte[] retry = EventEncoder.retry(retryMs);
         byte[] event = EventEncoder.event(null, "unavailable", null, data);
         byte[] frame = java.util.Arrays.copyOf(retry, retry.length + event.length);
@@ -179,7 +179,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     static byte[] resetFrame(Replay.Reset reset) {
-        String data = Json.createObjectBuilder()
+        String data = Jsons.JSON.createObjectBuilder()
                 .add("reason", reset.reason())
                 .add("resumeFrom", reset.resumeFrom().text())
                 .build().toString();
@@ -215,6 +215,16 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
         }
         long r = ++round;
         roundCount = 0;
+        try {
+            fanOut(event, r);
+        } finally {
+            // connections reached by this event were queued quietly: wake each writer once
+            writers.wakeAll();
+        }
+        return roundCount;
+    }
+
+    private void fanOut(HubEvent event, long r) {
         for (String channel : event.channels()) {
             trie.match(channel, s -> {
                 if (s.mark != r) {
@@ -227,7 +237,6 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             });
             rememberChannel(channel, event.id());
         }
-        return roundCount;
     }
 
     private void rememberChannel(String channel, EventId id) {
@@ -247,8 +256,12 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     @Override
-    public void schedule(Connection connection) {
-        writers.schedule(connection);
+    public void schedule(Connection connection, boolean wake) {
+        if (wake) {
+            writers.schedule(connection);
+        } else {
+            writers.scheduleQuietly(connection);
+        }
     }
 
     @Override

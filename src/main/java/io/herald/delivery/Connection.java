@@ -39,10 +39,13 @@ public final class Connection extends Subscriber {
     private volatile boolean closed;
     private volatile CloseReason closeReason;
     private volatile EventId lastSentId;
+    /** Set while the writer waits for the transport to become writable again. */
+    private final java.util.concurrent.atomic.AtomicBoolean awaitingWritable = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** What the registry learns about a connection's end. */
     public interface ConnectionEvents {
-        void schedule(Connection connection);
+        /** Queues the connection for its writer; {@code wake} false when the dispatcher wakes writers itself. */
+        void schedule(Connection connection, boolean wake);
 
         void closed(Connection connection, CloseReason reason);
 
@@ -107,7 +110,7 @@ public final class Connection extends Subscriber {
                 held.add(event);
                 return;
             }
-            overflow = !enqueueLocked(frameFor(event, channel));
+            overflow = !enqueueLocked(frameFor(event, channel), false);
         }
         if (overflow) {
             close(CloseReason.SLOW_CLIENT);
@@ -136,7 +139,7 @@ public final class Connection extends Subscriber {
             if (closed || closing) {
                 return false;
             }
-            overflow = !enqueueLocked(frame);
+            overflow = !enqueueLocked(frame, true);
         }
         if (overflow) {
             close(CloseReason.SLOW_CLIENT);
@@ -146,14 +149,14 @@ public final class Connection extends Subscriber {
     }
 
     /** Called with the lock held. */
-    private boolean enqueueLocked(byte[] frame) {
+    private boolean enqueueLocked(byte[] frame, boolean wake) {
         if (queue.size() >= maxQueue) {
             return false;
         }
         queue.add(frame);
         if (!scheduled) {
             scheduled = true;
-            events.schedule(this);
+            events.schedule(this, wake);
         }
         return true;
     }
@@ -168,7 +171,7 @@ public final class Connection extends Subscriber {
             }
             for (HubEvent event : held) {
                 if (event.id().isAfter(floor)) {
-                    if (!enqueueLocked(frameFor(event, matchingChannel(event)))) {
+                    if (!enqueueLocked(frameFor(event, matchingChannel(event)), true)) {
                         overflow = true;
                         break;
                     }
@@ -192,9 +195,12 @@ public final class Connection extends Subscriber {
         }
         try {
             while (true) {
+                // set before asking, so a callback racing with a "not ready" answer is never lost
+                awaitingWritable.set(true);
                 if (!out.isReady()) {
                     return; // the transport calls onWritable() when it can take more; we stay scheduled
                 }
+                awaitingWritable.set(false);
                 byte[] frame;
                 boolean finish = false;
                 synchronized (this) {
@@ -221,8 +227,8 @@ public final class Connection extends Subscriber {
 
     /** The transport can take more bytes again. */
     public void onWritable() {
-        if (!closed) {
-            events.schedule(this);
+        if (!closed && awaitingWritable.getAndSet(false)) {
+            events.schedule(this, true);
         }
     }
 
@@ -239,7 +245,7 @@ public final class Connection extends Subscriber {
             closeReason = reason;
             if (!scheduled) {
                 scheduled = true;
-                events.schedule(this);
+                events.schedule(this, true);
             }
         }
     }

@@ -29,7 +29,18 @@ final class OutboundWriters {
     }
 
     void schedule(Connection connection) {
-        shards[connection.shard % shards.length].add(connection);
+        shards[connection.shard % shards.length].add(connection, true);
+    }
+
+    /** Queues a connection without waking its writer; {@link #wakeAll()} follows at the end of a fan-out. */
+    void scheduleQuietly(Connection connection) {
+        shards[connection.shard % shards.length].add(connection, false);
+    }
+
+    void wakeAll() {
+        for (Shard shard : shards) {
+            shard.wake();
+        }
     }
 
     void stop() {
@@ -45,10 +56,16 @@ final class OutboundWriters {
         private volatile boolean parked;
         volatile Thread thread;
 
-        void add(Connection connection) {
+        void add(Connection connection, boolean wake) {
             synchronized (this) {
                 pending.add(connection);
             }
+            if (wake) {
+                wake();
+            }
+        }
+
+        void wake() {
             if (parked) {
                 LockSupport.unpark(thread);
             }

@@ -1,6 +1,6 @@
 package io.herald.event;
 
-import jakarta.json.Json;
+import io.herald.api.Jsons;
 import jakarta.json.JsonValue;
 
 import java.util.List;
@@ -95,6 +95,6 @@ public final class HubEvent {
             }
         }
         return map.computeIfAbsent(channel, c -> EventEncoder.event(id.text(), draft.type(), draft.retry(),
-                Json.createObjectBuilder().add("channel", c).add("data", draft.data()).build().toString()));
+                Jsons.JSON.createObjectBuilder().add("channel", c).add("data", draft.data()).build().toString()));
     }
 }

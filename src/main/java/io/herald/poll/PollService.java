@@ -1,5 +1,6 @@
 package io.herald.poll;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HeraldExecutors;
 import io.herald.delivery.Subscriber;
@@ -10,7 +11,6 @@ import io.herald.history.EventBroker;
 import io.herald.history.Replay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -99,7 +99,7 @@ public class PollService {
         }
 
         private String answer(Replay r) {
-            JsonArrayBuilder events = Json.createArrayBuilder();
+            JsonArrayBuilder events = Jsons.JSON.createArrayBuilder();
             EventId last = r.upTo();
             int n = 0;
             for (HubEvent e : r.events()) {
@@ -110,7 +110,7 @@ public class PollService {
                 if (n == MAX_EVENTS) {
                     break;
                 }
-                JsonObjectBuilder item = Json.createObjectBuilder()
+                JsonObjectBuilder item = Jsons.JSON.createObjectBuilder()
                         .add("id", e.id().text())
                         .add("event", e.typeOrMessage())
                         .add("channel", channel)
@@ -121,7 +121,7 @@ public class PollService {
                     last = e.id();
                 }
             }
-            return Json.createObjectBuilder()
+            return Jsons.JSON.createObjectBuilder()
                     .add("events", events)
                     .add("lastEventId", last.text())
                     .add("reset", r.isReset())

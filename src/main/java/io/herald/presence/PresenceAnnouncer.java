@@ -1,5 +1,6 @@
 package io.herald.presence;
 
+import io.herald.api.Jsons;
 import io.herald.channel.ChannelPattern;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.history.BrokerUnavailableException;
@@ -9,7 +10,6 @@ import io.herald.publish.Publisher;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -89,9 +89,9 @@ public class PresenceAnnouncer {
     /** The presence record of a connection on a channel: clientId, subject, connectedAt, channel. */
     public static JsonObject describe(Connection c, String channel) {
         String subject = c.viewer().subject();
-        return Json.createObjectBuilder()
+        return Jsons.JSON.createObjectBuilder()
                 .add("clientId", c.clientId())
-                .add("subject", subject == null ? JsonValue.NULL : Json.createValue(subject))
+                .add("subject", subject == null ? JsonValue.NULL : Jsons.JSON.createValue(subject))
                 .add("connectedAt", Instant.ofEpochMilli(c.connectedAtMillis()).toString())
                 .add("channel", channel)
                 .build();

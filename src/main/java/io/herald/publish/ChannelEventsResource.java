@@ -1,5 +1,6 @@
 package io.herald.publish;
 
+import io.herald.api.Jsons;
 import io.herald.api.JsonBody;
 import io.herald.api.MediaTypes;
 import io.herald.channel.ChannelName;
@@ -8,7 +9,6 @@ import io.herald.poll.PollQuery;
 import io.herald.poll.PollService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -46,7 +46,7 @@ public class ChannelEventsResource {
         MediaTypes.requireJson(contentType);
         var draft = PublishRequests.single(JsonBody.read(body, maxBytes), List.of(channel), null);
         EventBroker.Appended appended = publisher.publish(draft);
-        String json = Json.createObjectBuilder()
+        String json = Jsons.JSON.createObjectBuilder()
                 .add("id", appended.event().id().text())
                 .add("channel", channel)
                 .add("subscribers", appended.subscribers())

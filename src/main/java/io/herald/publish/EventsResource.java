@@ -1,5 +1,6 @@
 package io.herald.publish;
 
+import io.herald.api.Jsons;
 import io.herald.api.JsonBody;
 import io.herald.api.MediaTypes;
 import io.herald.history.EventBroker;
@@ -7,7 +8,6 @@ import io.herald.poll.PollQuery;
 import io.herald.poll.PollService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -46,16 +46,16 @@ public class EventsResource {
         MediaTypes.requireJson(contentType);
         var drafts = PublishRequests.batch(JsonBody.read(body, maxBytes));
         List<EventBroker.Appended> appended = publisher.publishAll(drafts);
-        JsonArrayBuilder events = Json.createArrayBuilder();
+        JsonArrayBuilder events = Jsons.JSON.createArrayBuilder();
         for (EventBroker.Appended a : appended) {
-            JsonArrayBuilder channels = Json.createArrayBuilder();
+            JsonArrayBuilder channels = Jsons.JSON.createArrayBuilder();
             a.event().channels().forEach(channels::add);
-            events.add(Json.createObjectBuilder()
+            events.add(Jsons.JSON.createObjectBuilder()
                     .add("id", a.event().id().text())
                     .add("channels", channels)
                     .add("subscribers", a.subscribers()));
         }
-        String json = Json.createObjectBuilder().add("events", events).build().toString();
+        String json = Jsons.JSON.createObjectBuilder().add("events", events).build().toString();
         return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 

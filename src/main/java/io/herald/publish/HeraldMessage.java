@@ -1,6 +1,6 @@
 package io.herald.publish;
 
-import jakarta.json.Json;
+import io.herald.api.Jsons;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
@@ -26,13 +26,13 @@ public record HeraldMessage(List<String> channels, String event, JsonValue data)
 
     /** A message whose data is a JSON document given as text. */
     public static HeraldMessage ofJson(String channel, String event, String json) {
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = Jsons.JSON.createReader(new StringReader(json))) {
             return of(channel, event, reader.readValue());
         }
     }
 
     /** A message whose data is plain text (sent on the wire as the text itself). */
     public static HeraldMessage ofText(String channel, String event, String text) {
-        return of(channel, event, Json.createValue(text));
+        return of(channel, event, Jsons.JSON.createValue(text));
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.redis;
 
+import io.herald.api.Jsons;
 import io.herald.channel.ChannelPattern;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.cluster.NodeSnapshot;
@@ -264,7 +265,7 @@ public final class RedisDirectory implements ClusterDirectory {
                 }
             }
         } catch (BrokerUnavailableException e) {
-            return jakarta.json.Json.createObjectBuilder(NodeSnapshot.sum(nodes)).add("complete", false).build();
+            return Jsons.JSON.createObjectBuilder(NodeSnapshot.sum(nodes)).add("complete", false).build();
         }
         return NodeSnapshot.sum(nodes);
     }

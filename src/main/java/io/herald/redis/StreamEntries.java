@@ -1,5 +1,6 @@
 package io.herald.redis;
 
+import io.herald.api.Jsons;
 import io.herald.event.Audience;
 import io.herald.event.EventDraft;
 import io.herald.event.EventId;
@@ -21,7 +22,7 @@ import java.util.Map;
  */
 public final class StreamEntries {
 
-    // Json.createReader looks the provider up on every call; one lookup is enough.
+    // Jsons.JSON.createReader looks the provider up on every call; one lookup is enough.
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private StreamEntries() {

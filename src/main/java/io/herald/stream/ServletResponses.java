@@ -1,8 +1,8 @@
 package io.herald.stream;
 
+import io.herald.api.Jsons;
 import io.herald.api.ApiException;
 import io.herald.event.EventEncoder;
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -45,7 +45,7 @@ final class ServletResponses {
      */
     static void unavailable(HttpServletResponse w, String reason, long retryMs) throws IOException {
         streamHeaders(w);
-        String data = Json.createObjectBuilder().add("reason", reason).add("retryMs", retryMs).build().toString();
+        String data = Jsons.JSON.createObjectBuilder().add("reason", reason).add("retryMs", retryMs).build().toString();
         var out = w.getOutputStream();
         out.write(EventEncoder.retry(retryMs));
         out.write(EventEncoder.event(null, "unavailable", null, data));
