@@ -7,6 +7,7 @@ import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HubStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,18 +30,13 @@ public class StatsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String stats() {
-        return Jsons.JSON.createObjectBuilder()
-                .add("connections", registry.connectionCount())
+        JsonObject node = NodeSnapshot.of(null, registry, stats);
+        return Jsons.JSON.createObjectBuilder(node)
+                .remove("startedAtMillis")
                 .add("channels", registry.channelNames().size())
-                .add("eventsPublished", stats.published())
-                .add("eventsDelivered", stats.delivered())
-                .add("slowClientsDropped", stats.slowClientsDropped())
-                .add("replays", stats.replays())
-                .add("resets", stats.resets())
-                .add("connectionsOpened", stats.connectionsOpened())
                 .add("startedAt", Instant.ofEpochMilli(stats.startedAtMillis()).toString())
                 .add("uptimeMs", System.currentTimeMillis() - stats.startedAtMillis())
-                .add("cluster", directory.cluster(NodeSnapshot.of(null, registry, stats)))
+                .add("cluster", directory.cluster(node))
                 .build().toString();
     }
 }
