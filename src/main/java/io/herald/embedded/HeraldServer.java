@@ -68,7 +68,6 @@ public final class HeraldServer implements AutoCloseable {
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         releaseQuietly(resolver, cl);
         resolver.registerConfig(config, cl);
-
         WeldContainer weld = new Weld().initialize();
         HttpServer http = null;
         try {
