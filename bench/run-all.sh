@@ -9,6 +9,7 @@
 #   HERALD_CMD       command that starts Herald; $PORT is substituted. Default: the embedded server of this repository.
 #   PLAIN_CMD        command that starts the plain peer; $PORT is substituted.
 #   FANOUT_STEPS="1,2,5,10,20,50,100,200,500,1000"  STEP_SECONDS=8  IDLE_SECONDS=40
+#   P99_LIMIT_MS=100  the fan-out steps up until p99 passes this
 #   NO_BUILD=1       skip mvn package of bench/
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -20,6 +21,7 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOADGEN_CPU=${LOADGEN_CPU:-1}
 FANOUT_STEPS=${FANOUT_STEPS:-"1,2,5,10,20,50,100,200,500,1000"}
 STEP_SECONDS=${STEP_SECONDS:-8}
+P99_LIMIT_MS=${P99_LIMIT_MS:-100}
 IDLE_SECONDS=${IDLE_SECONDS:-40}
 RESULTS=${RESULTS:-"$BENCH/results"}
 HERALD_PORT=${HERALD_PORT:-18080}; PLAIN_PORT=${PLAIN_PORT:-18081}; NCHAN_PORT=${NCHAN_PORT:-18082}
@@ -81,7 +83,7 @@ n() { python3 -c "print(max(1,int(round($1*$SCALE))))"; }
 scenario_args() {
   case $1 in
     idle)      echo "--streams $(n 18000) --channels 100 --rate 0 --duration $IDLE_SECONDS --max-pending 512" ;;
-    fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup 5" ;;
+    fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup 5 --p99-limit-ms $P99_LIMIT_MS" ;;
     channels)  echo "--streams $(n 10000) --channels 1000 --per-client 5 --rate 500 --duration 20" ;;
     reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60" ;;
     slow)      echo "--streams $(n 5000) --channels 50 --rate 250 --payload-pad 1024 --baseline 10 --duration 30" ;;
