@@ -138,3 +138,34 @@ export function whenLive(herald, ms = 8000) {
     });
   });
 }
+
+/* ---------------- demo profile login ---------------- */
+
+let demoSession = null; // {token, expiresAt} from the last demo login
+
+/**
+ * getToken for the demo pages: a short-lived token from the embedded server's demo login
+ * (POST api/demo/login, demo profile only). Resolves null when the server has no demo login,
+ * so the pages then run anonymously on whatever channels are public.
+ */
+export async function demoToken({ reason } = {}) {
+  const fresh = demoSession && Date.parse(demoSession.expiresAt) - Date.now() > 10000;
+  if (fresh && reason !== 'unauthorized') return demoSession;
+  const name = localStorage.getItem('herald.chat.name') || undefined;
+  const res = await fetch('api/demo/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(name ? { name } : {}),
+  });
+  if (!res.ok) { demoSession = null; return null; }
+  const body = await res.json();
+  demoSession = { token: body.token, expiresAt: body.expiresAt };
+  return demoSession;
+}
+
+/** fetch with the demo token (when there is one), for the admin and presence views. */
+export async function demoFetch(url, init = {}) {
+  const session = await demoToken().catch(() => null);
+  const headers = Object.assign({}, init.headers, session ? { Authorization: 'Bearer ' + session.token } : {});
+  return fetch(url, Object.assign({}, init, { headers }));
+}

@@ -1,5 +1,5 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, randomId, whenLive, $ } from '../badge.js';
+import { mountStatus, modeParam, randomId, whenLive, $, demoToken } from '../badge.js';
 
 let current = null; // {herald, id}
 let unmountPrev = () => {};
@@ -26,7 +26,7 @@ $('#ask').addEventListener('submit', async (e) => {
   $('#go').disabled = true;
   $('#stop').disabled = false;
 
-  const herald = new Herald({ url: 'api/events', channels: [channel], events: ['token', 'done', 'failed'], mode: modeParam() });
+  const herald = new Herald({ url: 'api/events', channels: [channel], events: ['token', 'done', 'failed'], mode: modeParam(), getToken: demoToken });
   unmountPrev();
   unmountPrev = mountStatus(herald);
   current = { herald, id };

@@ -1,5 +1,5 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, param, segment, whenLive, $, h, toast, hhmmss } from '../badge.js';
+import { mountStatus, modeParam, param, segment, whenLive, $, h, toast, hhmmss, demoToken, demoFetch } from '../badge.js';
 
 const me = { name: localStorage.getItem('herald.chat.name') || 'guest-' + Math.floor(Math.random() * 1000) };
 $('#name').value = me.name;
@@ -40,7 +40,7 @@ function renderMembers() {
 /** Presence list: accepts an array or {members|clients|subscribers|presence: [...]}. */
 async function loadPresence() {
   try {
-    const res = await fetch('api/channels/' + encodeURIComponent(channel) + '/presence', { headers: { Accept: 'application/json' } });
+    const res = await demoFetch('api/channels/' + encodeURIComponent(channel) + '/presence', { headers: { Accept: 'application/json' } });
     if (!res.ok) return;
     const body = await res.json();
     const arr = Array.isArray(body) ? body : body.members || body.clients || body.subscribers || body.presence || [];
@@ -65,7 +65,7 @@ function join(name, room) {
   members.clear();
   renderMembers();
 
-  herald = new Herald({ url: 'api/events', channels: [channel], mode: modeParam() });
+  herald = new Herald({ url: 'api/events', channels: [channel], mode: modeParam(), getToken: demoToken });
   unmount = mountStatus(herald);
 
   herald.on(channel, 'message', showMessage);

@@ -1,5 +1,5 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, param, segment, randomId, whenLive, $, h, hhmmss } from '../badge.js';
+import { mountStatus, modeParam, param, segment, randomId, whenLive, $, h, hhmmss, demoToken } from '../badge.js';
 
 const docId = segment(param('doc', 'demo'), 'demo');
 const channel = 'doc.' + docId;
@@ -26,7 +26,7 @@ function log(text) {
   el.textContent = `${hhmmss()} ${text}\n` + el.textContent.slice(0, 5000);
 }
 
-const herald = new Herald({ url: 'api/events', channels: [channel], mode: modeParam() });
+const herald = new Herald({ url: 'api/events', channels: [channel], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
 
 /* ---------------- publishing ---------------- */

@@ -1,8 +1,8 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, randomId, whenLive, $, h, toast, hhmmss } from '../badge.js';
+import { mountStatus, modeParam, randomId, whenLive, $, h, toast, hhmmss, demoToken } from '../badge.js';
 
 const jobs = new Map(); // jobId -> {el, bar, status, log, done}
-const herald = new Herald({ url: 'api/events', channels: [], events: ['progress', 'log', 'done'], mode: modeParam(), autoConnect: false });
+const herald = new Herald({ url: 'api/events', channels: [], events: ['progress', 'log', 'done'], mode: modeParam(), getToken: demoToken, autoConnect: false });
 mountStatus(herald);
 
 const activeChannels = () => [...jobs.entries()].filter(([, j]) => !j.done).map(([id]) => 'jobs.' + id);

@@ -1,5 +1,5 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, param, $, h, hhmmss } from '../badge.js';
+import { mountStatus, modeParam, param, $, h, hhmmss, demoToken, demoFetch } from '../badge.js';
 import { LineChart } from './chart.js';
 
 const STATS_EVERY_MS = Number(param('statsEvery', 2000));
@@ -9,7 +9,7 @@ const chartA = new LineChart($('#chartA'), { color: '#0a8f4a', decimals: 0 });
 const chartB = new LineChart($('#chartB'), { color: '#b86e00', decimals: 1 });
 
 /* ---------------- pushed host metrics ---------------- */
-const herald = new Herald({ url: 'api/events', channels: ['monitor'], events: ['metrics', 'alert'], mode: modeParam() });
+const herald = new Herald({ url: 'api/events', channels: ['monitor'], events: ['metrics', 'alert'], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
 
 const pct = (v) => (Number.isFinite(v) ? v.toFixed(1) + '%' : '–');
@@ -92,7 +92,7 @@ function valueFor(key, rate, values, t) {
 
 async function pollStats() {
   try {
-    const res = await fetch('api/stats', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    const res = await demoFetch('api/stats', { headers: { Accept: 'application/json' }, cache: 'no-store' });
     if (!res.ok) throw new Error('HTTP ' + res.status);
     const values = flatten(await res.json());
     const t = Date.now();

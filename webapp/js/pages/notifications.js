@@ -1,12 +1,12 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, param, segment, randomId, $, h, toast, hhmmss } from '../badge.js';
+import { mountStatus, modeParam, param, segment, randomId, $, h, toast, hhmmss, demoToken } from '../badge.js';
 
 let user = segment(param('user', localStorage.getItem('herald.notify.user') || 'alice'), 'alice');
 let channel = `user.${user}.notifications`;
 const items = new Map(); // id -> {data, el, unread}
 $('#name').value = user;
 
-const herald = new Herald({ url: 'api/events', channels: [channel], events: ['notification', 'read'], mode: modeParam() });
+const herald = new Herald({ url: 'api/events', channels: [channel], events: ['notification', 'read'], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
 
 function unreadCount() {

@@ -1,5 +1,5 @@
 import { Herald } from '../herald.js';
-import { mountStatus, modeParam, $, h, toast } from '../badge.js';
+import { mountStatus, modeParam, $, h, toast, demoToken } from '../badge.js';
 
 const DEFAULT = ['AAPL', 'MSFT', 'GOOG', 'AMZN', 'TSLA', 'NVDA'];
 const KEY = 'herald.stocks';
@@ -10,7 +10,7 @@ const cards = new Map(); // symbol -> element
 
 const channelsFor = () => [...[...selected].map((s) => 'stocks.' + s), 'stocks.market'];
 
-const herald = new Herald({ url: 'api/events', channels: channelsFor(), events: ['price', 'alert'], mode: modeParam() });
+const herald = new Herald({ url: 'api/events', channels: channelsFor(), events: ['price', 'alert'], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
 
 function save() {

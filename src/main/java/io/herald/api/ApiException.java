@@ -21,6 +21,13 @@ public class ApiException extends WebApplicationException {
         this.error = error;
     }
 
+    /** A refusal that also carries response headers, such as {@code WWW-Authenticate} or {@code Retry-After}. */
+    public ApiException(int status, String error, String message, java.util.Map<String, String> headers) {
+        super(message, null, response(status, error, message, headers));
+        this.status = status;
+        this.error = error;
+    }
+
     public static ApiException badRequest(String error, String message) {
         return new ApiException(400, error, message);
     }
@@ -45,6 +52,19 @@ public class ApiException extends WebApplicationException {
 
     public static Response response(int status, String error, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(error, message)).build();
+    }
+
+    static Response response(int status, String error, String message, java.util.Map<String, String> headers) {
+        Response.ResponseBuilder b = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(error, message));
+        headers.forEach(b::header);
+        return b.build();
+    }
+
+    /** A header this refusal carries, or null. */
+    public String header(String name) {
+        Object v = getResponse().getHeaders().getFirst(name);
+        return v == null ? null : String.valueOf(v);
     }
 
     public static String body(String error, String message) {

@@ -1,7 +1,13 @@
 package io.herald.clients;
 
 import io.herald.api.Jsons;
+import io.herald.auth.AccessToken;
+import io.herald.auth.Authorization;
+import io.herald.auth.Caller;
+import io.herald.auth.RequiresPermission;
+import io.herald.auth.Right;
 import io.herald.channel.ChannelName;
+import io.herald.channel.ChannelPattern;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.presence.PresenceAnnouncer;
@@ -33,11 +39,21 @@ public class ChannelsResource {
     ChannelRegistry registry;
     @Inject
     ClusterDirectory directory;
+    @Inject
+    Caller caller;
+    @Inject
+    Authorization authorization;
 
+    /** The channels the caller may subscribe to (all of them for {@code admin}). */
     @GET
     public String list() {
+        var token = caller.token();
+        boolean admin = token.map(t -> t.hasPermission(AccessToken.ADMIN)).orElse(false);
         JsonArrayBuilder channels = Jsons.JSON.createArrayBuilder();
         for (String name : new TreeSet<>(registry.channelNames())) {
+            if (!admin && !authorization.maySubscribe(token, ChannelPattern.parse(name))) {
+                continue;
+            }
             JsonObjectBuilder item = Jsons.JSON.createObjectBuilder()
                     .add("name", name)
                     .add("subscribers", registry.subscribersOf(name).size());
@@ -49,6 +65,7 @@ public class ChannelsResource {
 
     @GET
     @Path("{channel}/presence")
+    @RequiresPermission(Right.SUBSCRIBE)
     public String presence(@PathParam("channel") String channel) {
         ChannelName.require(channel);
         List<JsonObject> all = new ArrayList<>();
@@ -62,6 +79,7 @@ public class ChannelsResource {
 
     @GET
     @Path("{channel}/subscribers")
+    @RequiresPermission(Right.ADMIN)
     public String subscribers(@PathParam("channel") String channel) {
         ChannelName.require(channel);
         return ClientViews.list(registry.subscribersOf(channel));

@@ -4,6 +4,8 @@ import io.herald.api.Jsons;
 import io.herald.api.ApiException;
 import io.herald.api.JsonBody;
 import io.herald.api.MediaTypes;
+import io.herald.auth.RequiresPermission;
+import io.herald.auth.Right;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.Connection;
 import io.herald.history.EventBroker;
@@ -25,8 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.InputStream;
 import java.util.List;
 
-/** {@code /api/clients}: the client registry (admin) and sends to one connection. */
+/** {@code /api/clients}: the client registry and sends to one connection; all of it needs {@code admin}. */
 @ApplicationScoped
+@RequiresPermission(Right.ADMIN)
 @Path("clients")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClientsResource {

@@ -3,6 +3,8 @@ package io.herald.clients;
 import io.herald.api.Jsons;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.cluster.NodeSnapshot;
+import io.herald.auth.RequiresPermission;
+import io.herald.auth.Right;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HubStats;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,8 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.time.Instant;
 
-/** {@code /api/stats}: the hub's counters. */
+/** {@code /api/stats}: the hub's counters (admin). */
 @ApplicationScoped
+@RequiresPermission(Right.ADMIN)
 @Path("stats")
 public class StatsResource {
 

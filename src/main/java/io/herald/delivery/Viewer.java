@@ -10,15 +10,24 @@ import java.util.Set;
  * @param subject     the token subject, or null when anonymous
  * @param permissions the permission names the token grants
  * @param grants      decides whether the token grants subscribe on a channel (for private events)
+ * @param expiresAtMillis when the token expires (epoch ms; {@link Long#MAX_VALUE} for never): its stream closes then
  */
-public record Viewer(String subject, Set<String> permissions, SubscribeGrant grants) {
+public record Viewer(String subject, Set<String> permissions, SubscribeGrant grants, long expiresAtMillis) {
 
     public static final Viewer ANONYMOUS = new Viewer(null, Set.of(), channel -> false);
+
+    public Viewer(String subject, Set<String> permissions, SubscribeGrant grants) {
+        this(subject, permissions, grants, Long.MAX_VALUE);
+    }
 
     /** Whether the token names a channel among its subscribe grants. */
     @FunctionalInterface
     public interface SubscribeGrant {
         boolean covers(String channel);
+    }
+
+    public boolean isExpired(long nowMillis) {
+        return nowMillis >= expiresAtMillis;
     }
 
     public boolean isAnonymous() {

@@ -1,14 +1,20 @@
 package io.herald.embedded;
 
+import io.herald.http.CorsFilter;
+import io.herald.http.RequestContextFilter;
 import io.herald.stream.EventStreamFilter;
 import jakarta.servlet.Filter;
 
 import java.util.List;
 
-/** The servlet filters the WAR registers through {@code @WebFilter}; the embedded server registers the same. */
+/**
+ * The servlet filters the WAR registers through {@code @WebFilter}; the embedded server registers the same, in
+ * this order (the WAR's {@code WEB-INF/web.xml} fixes the same order, which annotations alone leave open).
+ */
 final class HeraldFilters {
 
-    static final List<Class<? extends Filter>> ALL = List.of(EventStreamFilter.class);
+    static final List<Class<? extends Filter>> ALL = List.of(CorsFilter.class, RequestContextFilter.class,
+            EventStreamFilter.class);
 
     private HeraldFilters() {
     }

@@ -47,8 +47,12 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        HeraldServer server = start(Map.of());
+        // The launcher's default run is the demo profile; any configured herald.profile wins.
+        HeraldServer server = start(Map.of(DemoProfile.KEY, DemoProfile.NAME), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "herald-shutdown"));
+        if (server.isDemo()) {
+            System.out.println(DemoProfile.banner(server.baseUri().toString()));
+        }
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         System.out.println("Herald listening on " + server.baseUri() + " (ready " + sinceJvmStart
                 + " ms after JVM start)");
@@ -57,14 +61,20 @@ public final class HeraldServer implements AutoCloseable {
 
     /** Starts a server; {@code overrides} win over system properties, environment and defaults. */
     public static HeraldServer start(Map<String, String> overrides) throws IOException {
+        return start(Map.of(), overrides);
+    }
+
+    /**
+     * Starts a server with {@code launcherDefaults} below every other source and {@code overrides} above them all.
+     * With {@code herald.profile=demo}, the demo profile's settings come in just above the launcher defaults.
+     */
+    public static HeraldServer start(Map<String, String> launcherDefaults, Map<String, String> overrides)
+            throws IOException {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .forClassLoader(cl)
-                .addDefaultSources()
-                .addDiscoveredSources()
-                .addDiscoveredConverters()
-                .withSources(new PropertiesConfigSource(new HashMap<>(overrides), "herald-overrides", 1000))
-                .build();
+        SmallRyeConfig config = config(cl, launcherDefaults, Map.of(), overrides);
+        if (DemoProfile.NAME.equals(config.getOptionalValue(DemoProfile.KEY, String.class).orElse(""))) {
+            config = config(cl, launcherDefaults, DemoProfile.settings(), overrides);
+        }
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         releaseQuietly(resolver, cl);
         resolver.registerConfig(config, cl);
@@ -79,6 +89,8 @@ public final class HeraldServer implements AutoCloseable {
             // fills its own Herald queue and is dropped, instead of growing Grizzly's write queue without bound.
             listener.setMaxPendingBytes(config.getOptionalValue("herald.http.max-pending-bytes", Integer.class)
                     .orElse(256 * 1024));
+            // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
+            listener.setMaxHttpHeaderSize(16 * 1024);
             http.addListener(listener);
 
             WebappContext context = new WebappContext("herald", "");
@@ -123,6 +135,24 @@ public final class HeraldServer implements AutoCloseable {
         } catch (IllegalStateException ignored) {
             // none registered yet
         }
+    }
+
+    private static SmallRyeConfig config(ClassLoader cl, Map<String, String> launcherDefaults,
+                                         Map<String, String> profile, Map<String, String> overrides) {
+        return new SmallRyeConfigBuilder()
+                .forClassLoader(cl)
+                .addDefaultSources()
+                .addDiscoveredSources()
+                .addDiscoveredConverters()
+                .withSources(new PropertiesConfigSource(new HashMap<>(launcherDefaults), "herald-launcher", 50))
+                .withSources(new PropertiesConfigSource(new HashMap<>(profile), "herald-profile", DemoProfile.ORDINAL))
+                .withSources(new PropertiesConfigSource(new HashMap<>(overrides), "herald-overrides", 1000))
+                .build();
+    }
+
+    /** Whether this server runs the demo profile. */
+    public boolean isDemo() {
+        return DemoProfile.NAME.equals(config.getOptionalValue(DemoProfile.KEY, String.class).orElse(""));
     }
 
     public URI baseUri() {

@@ -1,6 +1,8 @@
 package io.herald.poll;
 
 import io.herald.api.Jsons;
+import io.herald.auth.RequiresPermission;
+import io.herald.auth.Right;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.HeraldExecutors;
 import io.herald.delivery.Subscriber;
@@ -40,10 +42,13 @@ public class PollService {
     @ConfigProperty(name = "herald.poll.max-wait-seconds", defaultValue = "30")
     int maxWaitSeconds;
 
+    @RequiresPermission(Right.SUBSCRIBE)
     public void poll(PollQuery query, AsyncResponse response) {
         poll(query, Viewer.ANONYMOUS, response);
     }
 
+    /** Polls for {@code viewer}, the current caller; the caller needs subscribe on every channel and pattern. */
+    @RequiresPermission(Right.SUBSCRIBE)
     public void poll(PollQuery query, Viewer viewer, AsyncResponse response) {
         int wait = Math.min(query.waitSeconds(), maxWaitSeconds);
         String after = query.after() != null ? query.after() : broker.head().text();

@@ -3,6 +3,9 @@ package io.herald.publish;
 import io.herald.api.Jsons;
 import io.herald.api.JsonBody;
 import io.herald.api.MediaTypes;
+import io.herald.auth.Caller;
+import io.herald.auth.RequiresPermission;
+import io.herald.auth.Right;
 import io.herald.channel.ChannelName;
 import io.herald.history.EventBroker;
 import io.herald.poll.PollQuery;
@@ -35,11 +38,14 @@ public class ChannelEventsResource {
     @Inject
     PollService polls;
     @Inject
+    Caller caller;
+    @Inject
     @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
     long maxBytes;
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
+    @RequiresPermission(Right.PUBLISH)
     public Response publish(@PathParam("channel") String channel, @HeaderParam("Content-Type") String contentType,
                             InputStream body) {
         ChannelName.require(channel);
@@ -60,6 +66,7 @@ public class ChannelEventsResource {
                      @QueryParam("wait") String wait, @QueryParam("event") List<String> events,
                      @Suspended AsyncResponse response) {
         ChannelName.require(channel);
-        polls.poll(PollQuery.of(List.of(channel), List.of(), events, List.of(), after, wait), response);
+        polls.poll(PollQuery.of(List.of(channel), List.of(), events, List.of(), after, wait), caller.viewer(),
+                response);
     }
 }

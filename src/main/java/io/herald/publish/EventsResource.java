@@ -3,6 +3,8 @@ package io.herald.publish;
 import io.herald.api.Jsons;
 import io.herald.api.JsonBody;
 import io.herald.api.MediaTypes;
+import io.herald.auth.Authenticated;
+import io.herald.auth.Caller;
 import io.herald.history.EventBroker;
 import io.herald.poll.PollQuery;
 import io.herald.poll.PollService;
@@ -37,11 +39,15 @@ public class EventsResource {
     @Inject
     PollService polls;
     @Inject
+    Caller caller;
+    @Inject
     @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
     long maxBytes;
 
+    /** Needs a token before the body is read; the publisher checks each item's channels. */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
+    @Authenticated
     public Response publishBatch(@HeaderParam("Content-Type") String contentType, InputStream body) {
         MediaTypes.requireJson(contentType);
         var drafts = PublishRequests.batch(JsonBody.read(body, maxBytes));
@@ -67,6 +73,6 @@ public class EventsResource {
                      @QueryParam("after") String after, @QueryParam("lastEventId") String lastEventId,
                      @QueryParam("wait") String wait, @Suspended AsyncResponse response) {
         polls.poll(PollQuery.of(channel, channels, event, events, after != null ? after : lastEventId, wait),
-                response);
+                caller.viewer(), response);
     }
 }

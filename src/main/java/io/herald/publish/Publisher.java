@@ -1,12 +1,15 @@
 package io.herald.publish;
 
 import io.herald.api.ApiException;
+import io.herald.auth.RequiresPermission;
+import io.herald.auth.Right;
 import io.herald.channel.ChannelName;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.event.EventDraft;
 import io.herald.cluster.ClusterDirectory;
 import io.herald.history.BrokerUnavailableException;
 import io.herald.history.EventBroker;
+import io.herald.limits.PublishRateLimited;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
@@ -18,6 +21,10 @@ import java.util.concurrent.CompletionException;
 /**
  * Publishes events into the hub: from HTTP, from in-process code that injects it, and from CDI events
  * ({@link HeraldMessage} fired with {@code fireAsync}).
+ * <p>
+ * The {@link EventDraft} methods act for the caller of the current request: the interceptors check its token's
+ * publish grants and publish rate, and refuse a call made without one. {@link HeraldMessage}s come from code inside
+ * the server and are trusted.
  */
 @ApplicationScoped
 public class Publisher {
@@ -29,18 +36,24 @@ public class Publisher {
     @Inject
     ClusterDirectory directory;
 
-    /** Publishes a message; returns once the log holds it. */
+    /** Publishes a message from in-process code (trusted: no token needed); returns once the log holds it. */
     public EventBroker.Appended publish(HeraldMessage message) {
-        return publish(new EventDraft(message.channels(), message.event(), message.data(), null, null, null));
+        EventDraft draft = new EventDraft(message.channels(), message.event(), message.data(), null, null, null);
+        validate(draft);
+        return append(draft);
     }
 
-    /** Validates and publishes one event. */
+    /** Validates and publishes one event for the current caller, who needs publish on its channels. */
+    @RequiresPermission(Right.PUBLISH)
+    @PublishRateLimited
     public EventBroker.Appended publish(EventDraft draft) {
         validate(draft);
         return append(draft);
     }
 
-    /** Validates every draft first, then publishes them in order. */
+    /** Validates every draft first, then publishes them in order; the caller needs publish on every channel. */
+    @RequiresPermission(Right.PUBLISH)
+    @PublishRateLimited
     public List<EventBroker.Appended> publishAll(List<EventDraft> drafts) {
         drafts.forEach(this::validate);
         List<EventBroker.Appended> out = new ArrayList<>(drafts.size());
@@ -50,7 +63,12 @@ public class Publisher {
         return out;
     }
 
-    /** Sends an event to one connection, on whichever node holds it; 404 when it is gone from every node. */
+    /**
+     * Sends an event to one connection, on whichever node holds it (an admin call: it bypasses channels); 404 when
+     * it is gone from every node.
+     */
+    @RequiresPermission(Right.ADMIN)
+    @PublishRateLimited
     public EventBroker.Appended sendToClient(String clientId, EventDraft draft) {
         if (registry.connection(clientId).filter(c -> !c.isClosed()).isEmpty() && !isConnectedElsewhere(clientId)) {
             throw ApiException.notFound("unknown_client", "No open stream has client id '" + clientId + "'");

@@ -64,7 +64,12 @@ public class EventStreamFilter implements Filter {
             stream = StreamRequest.parse(request, maxChannels);
             viewer = admission.admit(stream, request);
         } catch (ApiException e) {
-            ServletResponses.error(response, e);
+            if (e.status() == 429 || e.status() == 503) {
+                // temporary (a limit, keys unreachable): a browser only retries after a 200
+                ServletResponses.unavailable(response, e.error(), retryMs(e));
+            } else {
+                ServletResponses.error(response, e);
+            }
             return;
         }
         if (!registry.tryReserve()) {
@@ -77,6 +82,14 @@ public class EventStreamFilter implements Filter {
             registry.release();
             throw e;
         }
+    }
+
+    private long retryMs(ApiException e) {
+        String retryAfter = e.header("Retry-After");
+        if (retryAfter != null && retryAfter.matches("\\d{1,6}")) {
+            return Math.max(unavailableRetryMs, Long.parseLong(retryAfter) * 1000);
+        }
+        return unavailableRetryMs;
     }
 
     private void open(HttpServletRequest request, HttpServletResponse response, StreamRequest stream, Viewer viewer)

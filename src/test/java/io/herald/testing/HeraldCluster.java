@@ -65,6 +65,7 @@ public final class HeraldCluster implements AutoCloseable {
         command.add("-Dherald.http.port=" + port);
         command.add("-Dherald.broker=redis");
         command.add("-Dherald.redis.uri=" + redisUri());
+        EmbeddedHerald.TEST_DEFAULTS.forEach((k, v) -> command.add("-D" + k + "=" + v));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("io.herald.embedded.HeraldServer");
         Path log = dir.resolve("node-" + port + ".log");

@@ -1,0 +1,100 @@
+package io.herald.http;
+
+import io.herald.auth.CurrentRequest;
+import io.herald.limits.StreamLease;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+import java.io.IOException;
+
+/**
+ * Runs in front of every API request: replaces the remote address with the real client's when the request comes
+ * through a trusted proxy, makes the request visible to Herald's CDI interceptors ({@link CurrentRequest}), and
+ * releases a stream's limit slot when its response ends. Must come before {@code herald-event-stream}.
+ */
+@Dependent
+@WebFilter(filterName = "herald-request-context", urlPatterns = "/api/*", asyncSupported = true)
+public class RequestContextFilter implements Filter {
+
+    /** Set on requests that passed through this filter, so admission knows leases will be released. */
+    public static final String MARK = RequestContextFilter.class.getName();
+
+    @Inject
+    CurrentRequest current;
+    @Inject
+    TrustedProxies proxies;
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = withClientAddress((HttpServletRequest) req);
+        request.setAttribute(MARK, Boolean.TRUE);
+        current.set(request);
+        try {
+            chain.doFilter(request, res);
+        } finally {
+            current.clear();
+            releaseLeaseWhenDone(request);
+        }
+    }
+
+    private HttpServletRequest withClientAddress(HttpServletRequest request) {
+        String remote = request.getRemoteAddr();
+        String client = proxies.clientAddress(remote, request.getHeaders("X-Forwarded-For"));
+        if (client == null || client.equals(remote)) {
+            return request;
+        }
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getRemoteAddr() {
+                return client;
+            }
+
+            @Override
+            public String getRemoteHost() {
+                return client;
+            }
+        };
+    }
+
+    private static void releaseLeaseWhenDone(HttpServletRequest request) {
+        if (!(request.getAttribute(StreamLease.ATTRIBUTE) instanceof StreamLease lease)) {
+            return;
+        }
+        if (!request.isAsyncStarted()) {
+            lease.release(); // refused or failed before the stream started
+            return;
+        }
+        request.getAsyncContext().addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                lease.release();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                lease.release();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                lease.release();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // the same response goes on
+            }
+        });
+    }
+}
