@@ -60,7 +60,7 @@ public class PublishRate {
         }
         long seconds = Math.max(1, (long) Math.ceil(missing / perSecond));
         throw new ApiException(429, "publish_rate_exceeded", "This token's subject may publish "
-                + (long) perSecond + " events per second (bursts of " + (long) capacity + "); try again in "
+                + java.math.BigDecimal.valueOf(perSecond).stripTrailingZeros().toPlainString() + " events per second (bursts of " + (long) capacity + "); try again in "
                 + seconds + " s", Map.of("Retry-After", String.valueOf(seconds)));
     }
 

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(EmbeddedHerald.class)
 @HeraldConfig({"herald.limits.streams-per-subject=2", "herald.limits.streams-per-address=3",
-        "herald.limits.publish-per-second=5", "herald.limits.publish-burst=5", "herald.limits.retry-after-seconds=7",
+        "herald.limits.publish-per-second=0.05", "herald.limits.publish-burst=5", "herald.limits.retry-after-seconds=7",
         "herald.stream.max-channels=3", "herald.http.trusted-proxies=127.0.0.1/32, ::1",
         "herald.unavailable.retry-ms=2000", "herald.heartbeat.interval-ms=60000"})
 class LimitsTest {
