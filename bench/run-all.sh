@@ -26,8 +26,12 @@ IDLE_SECONDS=${IDLE_SECONDS:-40}
 RESULTS=${RESULTS:-"$BENCH/results"}
 HERALD_PORT=${HERALD_PORT:-18080}; PLAIN_PORT=${PLAIN_PORT:-18081}; NCHAN_PORT=${NCHAN_PORT:-18082}
 REPO="$(cd "$BENCH/.." && pwd)"
-HERALD_CMD=${HERALD_CMD:-"java -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' -Dherald.http.port=\$PORT io.herald.embedded.HeraldServer"}
-PLAIN_CMD=${PLAIN_CMD:-"java -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
+# Herald runs with a known publish key (the load generator signs its token with it), every channel public, and its
+# per-subject and per-address limits out of the way, as the comparison asks.
+BENCH_SECRET=${BENCH_SECRET:-"herald-benchmark-secret-0123456789abcdef"}
+HERALD_OPTS=${HERALD_OPTS:-"-XX:+UseG1GC -Xmx2g"}
+HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0 io.herald.embedded.HeraldServer"}
+PLAIN_CMD=${PLAIN_CMD:-"java -XX:+UseG1GC -Xmx2g -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"
 mkdir -p "$RUNDIR"
@@ -97,7 +101,7 @@ for s in $SCENARIOS; do
     # shellcheck disable=SC2046
     taskset -c "$LOADGEN_CPU" java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \
       --target "$t" --url "$URL" --scenario "$s" --server-pid "$SERVER_PID" \
-      --out "$RUNDIR/$s-$t.json" $(scenario_args "$s") 2> "$RUNDIR/$s-$t.log" | tee -a "$RUNDIR/summary.txt" \
+      --out "$RUNDIR/$s-$t.json" $(scenario_args "$s") --jwt-secret "$BENCH_SECRET" 2> "$RUNDIR/$s-$t.log" | tee -a "$RUNDIR/summary.txt" \
       || echo "!! $s/$t failed (see $RUNDIR/$s-$t.log)"
     grep -E '^\[|WARN|Exception' "$RUNDIR/$s-$t.log" | head -20 || true
     stop_server

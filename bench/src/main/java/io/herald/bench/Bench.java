@@ -52,6 +52,7 @@ public final class Bench {
         public int stalledRcvBuf = 8192;
         public String out;                        // result JSON file
         public String label;
+        public String jwtSecret;                  // herald: sign a publish token with the secret Herald runs with
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,6 +100,7 @@ public final class Bench {
     public static Map<String, Object> run(Config c) throws Exception {
         Target target = Target.of(c.target, c.url);
         if (c.publishPath != null) target.publishPrefix = c.publishPath;
+        if (c.jwtSecret != null) target.authorization = "Bearer " + BenchToken.hs256(c.jwtSecret, 86_400);
         LoadGen.Options o = new LoadGen.Options();
         o.localAddrs = c.localAddrs;
         o.maxPendingConnects = c.maxPending;

@@ -10,6 +10,8 @@ public abstract class Target {
     public final String prefix; // path prefix without trailing slash
     /** Optional override for the publish URL prefix (plain peer / nchan publisher location). */
     public String publishPrefix;
+    /** An {@code Authorization} header value for publishing, or null. */
+    public String authorization;
 
     protected Target(String kind, String baseUrl) {
         URI u = URI.create(baseUrl);
@@ -57,7 +59,8 @@ public abstract class Target {
     protected byte[] post(String path, String body, String extraHeaders) {
         byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + hostHeader() + "\r\nContent-Type: application/json\r\n"
-                + "Accept: application/json, text/plain\r\n" + extraHeaders + "Content-Length: " + b.length + "\r\n\r\n";
+                + "Accept: application/json, text/plain\r\n"
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + extraHeaders + "Content-Length: " + b.length + "\r\n\r\n";
         byte[] h = Http.ascii(head);
         byte[] all = new byte[h.length + b.length];
         System.arraycopy(h, 0, all, 0, h.length);
