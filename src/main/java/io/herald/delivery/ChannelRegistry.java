@@ -141,12 +141,12 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             if (replay.isReset()) {
                 stats.countReset();
                 c.send(resetFrame(replay.reset()));
-            } else {
-                for (HubEvent e : replay.events()) {
-                    String channel = c.matchingChannel(e);
-                    if (channel != null && c.accepts(e, channel)) {
-                        c.sendEvent(e, channel);
-                    }
+            }
+            // after a reset too: the broker may know what the client missed since its resume position
+            for (HubEvent e : replay.events()) {
+                String channel = c.matchingChannel(e);
+                if (channel != null && c.accepts(e, channel)) {
+                    c.sendEvent(e, channel);
                 }
             }
             floor = replay.upTo();

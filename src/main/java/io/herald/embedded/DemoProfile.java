@@ -24,7 +24,10 @@ final class DemoProfile {
         new SecureRandom().nextBytes(key);
         return Map.of(
                 "herald.auth.jwt.secret", Base64.getUrlEncoder().withoutPadding().encodeToString(key),
-                "herald.auth.public-channels", "**");
+                "herald.auth.public-channels", "**",
+                // the demo pages' server side (io.herald.demo) and presence for the chat and editor pages
+                "herald.demo.enabled", "true",
+                "herald.presence.channels", "chat.*,doc.*");
     }
 
     static String banner(String baseUri) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.ToIntFunction;
+import java.util.regex.Pattern;
 
 /**
  * The single-node broker: a ring buffer of the last {@code size} events. Ids are {@code <epoch>-<seq>}, where the
@@ -17,6 +18,8 @@ import java.util.function.ToIntFunction;
  * Appending and dispatching happen under one lock, which gives every connection strictly increasing ids.
  */
 public final class MemoryBroker implements EventBroker {
+
+    private static final Pattern PREVIOUS_EPOCH_ID = Pattern.compile("[0-9a-f]{10}-[0-9]+");
 
     private final String epoch;
     private final HubEvent[] ring;
@@ -65,18 +68,33 @@ public final class MemoryBroker implements EventBroker {
         synchronized (lock) {
             EventId headId = idOf(head);
             if (after < 0 || after > head) {
+                if (isFromAnotherStart(lastEventId) && oldestRetained() == 1) {
+                    // The client saw nothing of this start: it reloads its state from the start of this epoch,
+                    // and gets every event since, so nothing published between restart and reconnect is lost.
+                    return new Replay(eventsAfter(0), headId, new Replay.Reset("unknown-id", idOf(0)));
+                }
                 return Replay.reset("unknown-id", headId);
             }
             long oldest = oldestRetained();
             if (after < oldest - 1) {
                 return Replay.reset("expired", headId);
             }
-            List<HubEvent> events = new ArrayList<>((int) (head - after));
-            for (long seq = after + 1; seq <= head; seq++) {
-                events.add(ring[(int) (seq % ring.length)]);
-            }
-            return Replay.of(events, headId);
+            return Replay.of(eventsAfter(after), headId);
         }
+    }
+
+    /** Called under the lock. */
+    private List<HubEvent> eventsAfter(long after) {
+        List<HubEvent> events = new ArrayList<>((int) (head - after));
+        for (long seq = after + 1; seq <= head; seq++) {
+            events.add(ring[(int) (seq % ring.length)]);
+        }
+        return events;
+    }
+
+    /** An id of this broker's form from an earlier start (another epoch). */
+    private boolean isFromAnotherStart(String id) {
+        return id != null && PREVIOUS_EPOCH_ID.matcher(id).matches() && !id.startsWith(epoch + "-");
     }
 
     /** The oldest sequence still replayable, by count and by age. Called under the lock. */
