@@ -76,6 +76,8 @@ export interface HeraldOptions {
   /** On an EventSource error, fetch the URL once to learn the status (401 => new token). Default true. */
   probeOnError?: boolean;
   probeTimeoutMs?: number;
+  /** auto mode: before a stream opens with no position, learn it with one immediate poll, so a fallback to polling loses nothing. Default true. */
+  pinPosition?: boolean;
   /** Resume from this id on the first connect. */
   lastEventId?: string | null;
   /** Connect in the constructor. Default true. */

@@ -340,6 +340,7 @@ export const DEFAULTS = Object.freeze({
   pollMinIntervalMs: 1000,
   probeOnError: true,
   probeTimeoutMs: 5000,
+  pinPosition: true,
   lastEventId: null,
   autoConnect: true,
   closeOnPageHide: true,
@@ -623,7 +624,7 @@ export class Herald {
       reason: this._attempt === 0 && this._stats.reconnects === 0 ? 'initial' : 'reconnect',
       attempt: this._attempt,
     });
-    this._ensureToken().then(
+    this._ensureToken().then(() => this._pinPosition(gen)).then(
       () => {
         if (gen !== this._gen) return;
         this._armOpenTimeout(gen);
@@ -678,18 +679,18 @@ export class Herald {
     const wasConnected = this._sawConnected;
     const headersSeen = this._transportOpen;
     const g = this._teardown();
-    this._failures = wasConnected ? 1 : this._failures + 1;
     this._emitError(Object.assign(new Error('Herald stream: ' + info.reason), info));
 
     const o = this.options;
     const canFallback = o.mode === 'auto' && this._transport !== 'poll' && typeof this._fetch === 'function';
-    if (canFallback) {
-      const buffering = info.reason === 'open-timeout' && headersSeen;
-      if (buffering || this._trial || this._failures >= o.fallbackAfterFailures) {
-        this._fallbackToPoll(buffering ? 'buffering-suspected' : this._trial ? 'stream-trial-failed' : 'stream-failing');
-        return;
-      }
-    }
+    const probe = this._transport === 'eventsource' && o.probeOnError && !info.noProbe && this._fetch &&
+      (o.getToken || !wasConnected);
+    // Only failures of a server that answers count towards the fallback: polling cannot help while it is down
+    // (a restart, say). EventSource does not say which it was, so the probe's answer decides that.
+    const unreachable = info.reason === 'network-error' || (info.reason === 'connect-error' && probe);
+    if (wasConnected) this._failures = 1;
+    else if (!unreachable) this._failures++;
+    if (canFallback && this._shouldFallback(info, headersSeen)) return;
 
     if (info.status === 401) this._tokenStale = true;
     if (info.status && FATAL_STATUSES.has(info.status)) {
@@ -697,8 +698,6 @@ export class Herald {
       return;
     }
 
-    const probe = this._transport === 'eventsource' && o.probeOnError && !info.noProbe && this._fetch &&
-      (o.getToken || !wasConnected);
     if (!probe) {
       this._scheduleReconnect(info.reason);
       return;
@@ -712,9 +711,21 @@ export class Herald {
       } else if (status && FATAL_STATUSES.has(status)) {
         this._shutdown('http-' + status);
       } else {
+        if (status != null && unreachable) {
+          this._failures++; // it answers, yet the stream failed
+          if (canFallback && this._shouldFallback(info, false)) return;
+        }
         this._scheduleReconnect(info.reason, 0, status ? { status } : {});
       }
     });
+  }
+
+  /** Falls back to polling when the stream looks broken in a way polling avoids; true when it did. */
+  _shouldFallback(info, headersSeen) {
+    const buffering = info.reason === 'open-timeout' && headersSeen;
+    if (!buffering && !this._trial && this._failures < this.options.fallbackAfterFailures) return false;
+    this._fallbackToPoll(buffering ? 'buffering-suspected' : this._trial ? 'stream-trial-failed' : 'stream-failing');
+    return true;
   }
 
   _fallbackToPoll(reason) {
@@ -756,6 +767,31 @@ export class Herald {
     } else {
       this._token = r == null || r === '' ? null : String(r);
       this._tokenExp = jwtExpiry(this._token);
+    }
+  }
+
+  /**
+   * Before a stream opens with no position, learns the hub's current position with one immediate poll, and opens
+   * the stream from there. Should the stream then turn out not to deliver (a buffering proxy), polling resumes
+   * from that position and nothing published meanwhile is lost. Auto mode only: other modes never fall back.
+   */
+  async _pinPosition(gen) {
+    const o = this.options;
+    if (!o.pinPosition || o.mode !== 'auto' || !this._fetch || (this._lastEventId != null && this._lastEventId !== '')) return;
+    try {
+      const res = await this._fetch(this._url(o.pollUrl, { stream: false, extra: { wait: 0 } }), {
+        headers: this._authHeaders({ Accept: 'application/json' }),
+        credentials: o.withCredentials ? 'include' : 'same-origin',
+        cache: 'no-store',
+      });
+      if (!res.ok) return; // the stream attempt reports whatever is wrong
+      const body = await res.json();
+      if (gen === this._gen && body && body.lastEventId != null && body.lastEventId !== '' &&
+          (this._lastEventId == null || this._lastEventId === '')) {
+        this._lastEventId = String(body.lastEventId);
+      }
+    } catch (_) {
+      // unreachable: the stream attempt fails the same way and backs off
     }
   }
 

@@ -30,6 +30,7 @@ $('#ask').addEventListener('submit', async (e) => {
   unmountPrev();
   unmountPrev = mountStatus(herald);
   current = { herald, id };
+  window.herald = herald; // for the console and the browser tests
   const started = performance.now();
   let first = null;
   let tokens = 0;

@@ -67,6 +67,7 @@ function join(name, room) {
 
   herald = new Herald({ url: 'api/events', channels: [channel], mode: modeParam(), getToken: demoToken });
   unmount = mountStatus(herald);
+  window.herald = herald; // for the console and the browser tests
 
   herald.on(channel, 'message', showMessage);
   herald.on(channel, 'join', (d) => {
@@ -111,7 +112,7 @@ function join(name, room) {
     await loadPresence();
     herald.publish(channel, 'hello', { clientId: info.clientId, user: me.name }).catch(() => {});
   });
-  herald.onReset(() => { line('(some messages may have been missed)'); loadPresence(); });
+  herald.onReset(() => { line('(the server was reset: member list reloaded, older messages may be missing)'); loadPresence(); });
 
   whenLive(herald).then(() => {
     $('#text').disabled = false;

@@ -28,6 +28,7 @@ function log(text) {
 
 const herald = new Herald({ url: 'api/events', channels: [channel], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
+window.herald = herald; // for the console and the browser tests
 
 /* ---------------- publishing ---------------- */
 const pub = (event, data, extra) => herald.publish(channel, event, { author: me, name: myName, color: colorOf(me), clientId: herald.clientId, ...data }, extra).catch((e) => log('publish failed: ' + e.message));

@@ -4,6 +4,7 @@ import { mountStatus, modeParam, randomId, whenLive, $, h, toast, hhmmss, demoTo
 const jobs = new Map(); // jobId -> {el, bar, status, log, done}
 const herald = new Herald({ url: 'api/events', channels: [], events: ['progress', 'log', 'done'], mode: modeParam(), getToken: demoToken, autoConnect: false });
 mountStatus(herald);
+window.herald = herald; // for the console and the browser tests
 
 const activeChannels = () => [...jobs.entries()].filter(([, j]) => !j.done).map(([id]) => 'jobs.' + id);
 

@@ -11,6 +11,7 @@ const chartB = new LineChart($('#chartB'), { color: '#b86e00', decimals: 1 });
 /* ---------------- pushed host metrics ---------------- */
 const herald = new Herald({ url: 'api/events', channels: ['monitor'], events: ['metrics', 'alert'], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
+window.herald = herald; // for the console and the browser tests
 
 const pct = (v) => (Number.isFinite(v) ? v.toFixed(1) + '%' : '–');
 const bytes = (n) => {

@@ -8,6 +8,7 @@ $('#name').value = user;
 
 const herald = new Herald({ url: 'api/events', channels: [channel], events: ['notification', 'read'], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
+window.herald = herald; // for the console and the browser tests
 
 function unreadCount() {
   let n = 0;

@@ -12,6 +12,7 @@ const channelsFor = () => [...[...selected].map((s) => 'stocks.' + s), 'stocks.m
 
 const herald = new Herald({ url: 'api/events', channels: channelsFor(), events: ['price', 'alert'], mode: modeParam(), getToken: demoToken });
 mountStatus(herald);
+window.herald = herald; // for the console and the browser tests
 
 function save() {
   localStorage.setItem(KEY + '.known', JSON.stringify(known));

@@ -584,7 +584,9 @@ test('herald auto mode: stream opens but no bytes arrive (buffering proxy) -> lo
     pollReqs.push(u);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     const after = u.searchParams.get('after');
-    if (after === null) return res.end(JSON.stringify({ events: [{ id: '2', channel: 'monitor', event: 'metrics', data: { cpu: 5 } }], lastEventId: '2', reset: false }));
+    // like Herald: no `after` answers the current position and no backlog
+    if (after === null) return res.end(JSON.stringify({ events: [], lastEventId: '1', reset: false }));
+    if (after === '1') return res.end(JSON.stringify({ events: [{ id: '2', channel: 'monitor', event: 'metrics', data: { cpu: 5 } }], lastEventId: '2', reset: false }));
     setTimeout(() => res.end(JSON.stringify({ events: [], lastEventId: after, reset: false })), 30);
   });
   const got = [];
@@ -595,10 +597,12 @@ test('herald auto mode: stream opens but no bytes arrive (buffering proxy) -> lo
   });
   h.onState((s, i) => states.push(s + ':' + i.reason));
   h.on('monitor', 'metrics', (d, m) => got.push([d.cpu, m.transport]));
-  await waitFor(() => got.length === 1 && pollReqs.length >= 2);
+  await waitFor(() => got.length === 1 && pollReqs.length >= 3);
   h.close();
   await srv.close();
   assert.equal(streamReqs.length, 1);
+  assert.equal(streamReqs[0].searchParams.get('lastEventId'), '1', 'the stream opened from the pinned position');
+  assert.equal(pollReqs[0].searchParams.get('wait'), '0');
   assert.deepEqual(got, [[5, 'poll']]);
   assert.equal(h.stats.fallbacks, 1);
   assert.ok(states.includes('polling:buffering-suspected'), states.join(','));
