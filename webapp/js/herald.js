@@ -691,6 +691,17 @@ export class Herald {
     if (wasConnected) this._failures = 1;
     else if (!unreachable) this._failures++;
     if (canFallback && this._shouldFallback(info, headersSeen)) return;
+    if (canFallback && info.reason === 'open-timeout') {
+      // Not even the headers came. A proxy that compresses or caches holds those back too: when the server
+      // answers a plain poll at once, the stream is being held on the way, and polling gets through.
+      this._setState('connecting', { reason: 'probing', attempt: this._attempt });
+      this._pollAnswers().then((answers) => {
+        if (g !== this._gen || !this._active) return;
+        if (answers) this._fallbackToPoll('buffering-suspected');
+        else this._scheduleReconnect(info.reason);
+      });
+      return;
+    }
 
     if (info.status === 401) this._tokenStale = true;
     if (info.status && FATAL_STATUSES.has(info.status)) {
@@ -767,6 +778,27 @@ export class Herald {
     } else {
       this._token = r == null || r === '' ? null : String(r);
       this._tokenExp = jwtExpiry(this._token);
+    }
+  }
+
+  /** Whether an immediate poll (wait=0) answers 200 within probeTimeoutMs. */
+  async _pollAnswers() {
+    const o = this.options;
+    const ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
+    const timer = setTimeout(() => ctrl && ctrl.abort(), o.probeTimeoutMs);
+    try {
+      const res = await this._fetch(this._url(o.pollUrl, { stream: false, extra: { wait: 0 } }), {
+        headers: this._authHeaders({ Accept: 'application/json' }),
+        credentials: o.withCredentials ? 'include' : 'same-origin',
+        cache: 'no-store',
+        signal: ctrl ? ctrl.signal : undefined,
+      });
+      if (res.body && res.body.cancel) res.body.cancel().catch(() => {});
+      return res.ok;
+    } catch (_) {
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

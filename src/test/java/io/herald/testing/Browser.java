@@ -73,9 +73,14 @@ public final class Browser implements AutoCloseable {
                 timeout);
     }
 
-    /** Runs {@code source} in every document this browser loads from now on, before the page's own scripts. */
-    public void beforeEveryPage(String source) {
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
+    /**
+     * Runs {@code source} in every document this browser loads, before the page's own scripts, until the returned
+     * handle is closed.
+     */
+    public AutoCloseable beforeEveryPage(String source) {
+        Object id = driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source))
+                .get("identifier");
+        return () -> driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", id));
     }
 
     /** Saves a PNG under target/screenshots and returns its path. */

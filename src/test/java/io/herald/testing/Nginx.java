@@ -27,14 +27,19 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
-     * A proxy that buffers responses, as nginx does by default, and also ignores Herald's
-     * {@code X-Accel-Buffering: no}: the worst case of a proxy nobody configured for event streams.
+     * A proxy nobody configured for event streams: {@code proxy_buffering on}, Herald's
+     * {@code X-Accel-Buffering: no} ignored, and gzip for every text type. Measured with nginx 1.22, buffering
+     * alone still passes each event on as it comes (it only shields the upstream from slow clients); the gzip
+     * filter is what holds the stream back, headers included, as many real front ends do.
      */
     public static Nginx buffering(URI upstream) throws Exception {
         return start(upstream, """
                 proxy_buffering on;
                 proxy_ignore_headers X-Accel-Buffering;
                 proxy_buffers 8 16k;
+                gzip on;
+                gzip_min_length 0;
+                gzip_types text/event-stream application/json;
                 """);
     }
 
