@@ -1051,6 +1051,18 @@ export class Herald {
       }
       if (type === 'unavailable') {
         const d = data && typeof data === 'object' ? data : {};
+        if (d.reason === 'token_expired' && this.options.getToken) {
+          // The server closed the stream at the token's expiry: a fresh token, then resume by id at once.
+          this._tokenStale = true;
+          this._teardown();
+          if (this._attempt === 0) {
+            this._stats.reconnects++;
+            this._start();
+          } else {
+            this._scheduleReconnect('token-expired');
+          }
+          return;
+        }
         const retryMs = Number(d.retryMs) || this._serverRetry || this.options.backoff.initialMs;
         this._teardown();
         this._scheduleReconnect('unavailable', retryMs, { serverReason: d.reason });

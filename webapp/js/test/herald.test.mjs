@@ -404,6 +404,32 @@ test('herald fetch mode: 401 calls getToken again, Bearer header used', async ()
   assert.deepEqual(reasons, ['initial', 'unauthorized']);
 });
 
+test('herald fetch mode: unavailable token_expired gets a fresh token and resumes by id at once', async () => {
+  const reqs = [];
+  const srv = await startServer((req, res, u) => {
+    reqs.push({ at: Date.now(), auth: req.headers.authorization, last: u.searchParams.get('lastEventId') });
+    sseHead(res);
+    connected(res);
+    if (reqs.length === 1) {
+      send(res, 'e-1', 'x', 'a', 1);
+      res.end('event: unavailable\ndata: {"reason":"token_expired","retryMs":0}\n\n');
+    }
+  });
+  const reasons = [];
+  let k = 0;
+  const h = new Herald({
+    url: srv.base + '/api/events', channels: ['a'], mode: 'fetch', backoff: { ...fast, initialMs: 5000 },
+    getToken: (info) => { reasons.push(info.reason); k++; return 'tok' + k; },
+  });
+  await waitFor(() => reqs.length === 2 && h.state === 'open');
+  h.close();
+  await srv.close();
+  assert.deepEqual(reqs.map((r) => r.auth), ['Bearer tok1', 'Bearer tok2']);
+  assert.equal(reqs[1].last, 'e-1', 'resumes after the last event it saw');
+  assert.ok(reqs[1].at - reqs[0].at < 1000, 'no backoff wait: ' + (reqs[1].at - reqs[0].at) + 'ms');
+  assert.deepEqual(reasons, ['initial', 'unauthorized']);
+});
+
 test('herald fetch mode: expired token (expiresAt) is refreshed before reconnecting', async () => {
   const auths = [];
   const srv = await startServer((req, res) => {
