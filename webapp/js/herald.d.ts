@@ -180,6 +180,8 @@ export declare class Herald {
 
   publish<R = any>(channel: string, event: string | null, data: unknown, extra?: { retry?: number; keepalive?: boolean }): Promise<R>;
   sendToClient<R = any>(clientId: string, event: string | null, data: unknown): Promise<R>;
+  /** fetch() with this client's token as `Authorization: Bearer`, for the application's own calls. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
 }
 export default Herald;
 

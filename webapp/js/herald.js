@@ -562,6 +562,23 @@ export class Herald {
     return this._postJson(url, body, extra.keepalive);
   }
 
+  /**
+   * fetch() with this client's token (from getToken) as `Authorization: Bearer`, for the application's own
+   * calls to the same server (presence, stats, its endpoints). A 401 marks the token for renewal.
+   */
+  async fetch(url, init = {}) {
+    if (!this._fetch) throw new Error('Herald: fetch is not available');
+    try { await this._ensureToken(); } catch (_) { /* call without a token */ }
+    const headers = this._authHeaders({ ...(init.headers || {}) });
+    const res = await this._fetch(new URL(url, baseHref()).toString(), {
+      credentials: this.options.withCredentials ? 'include' : 'same-origin',
+      ...init,
+      headers,
+    });
+    if (res.status === 401) this._tokenStale = true;
+    return res;
+  }
+
   /** POST /api/clients/{clientId}/events. */
   async sendToClient(clientId, event, data) {
     const url = this.options.apiBase + '/clients/' + encodeURIComponent(clientId) + '/events';

@@ -57,4 +57,28 @@ class MemoryBrokerTest {
         assertFalse(r.isReset(), "everything after event 2 is still retained");
         assertEquals(List.of(third), r.events().stream().map(e -> e.id().text()).toList());
     }
+
+    @Test
+    void anIdFromBeforeARestartResetsToTheStartAndReplaysEverythingSince() {
+        String beforeRestart = new MemoryBroker(10, 0).append(draft(0)).toCompletableFuture().join().event().id().text();
+        MemoryBroker restarted = new MemoryBroker(10, 0);
+        List<String> since = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            since.add(restarted.append(draft(i)).toCompletableFuture().join().event().id().text());
+        }
+        Replay r = restarted.readAfter(beforeRestart);
+        assertTrue(r.isReset(), "the client must reload its state");
+        assertEquals("unknown-id", r.reset().reason());
+        assertEquals(since, r.events().stream().map(e -> e.id().text()).toList(), "nothing since the restart is lost");
+        assertFalse(restarted.readAfter(r.reset().resumeFrom().text()).isReset(), "the resume position resumes");
+
+        MemoryBroker overflowed = new MemoryBroker(2, 0);
+        for (int i = 1; i <= 3; i++) {
+            overflowed.append(draft(i));
+        }
+        Replay gap = overflowed.readAfter(beforeRestart);
+        assertTrue(gap.isReset());
+        assertTrue(gap.events().isEmpty(), "the start is no longer retained: reset to the head, as before");
+        assertTrue(restarted.readAfter("zz-1").events().isEmpty(), "a malformed id gets no backlog");
+    }
 }
