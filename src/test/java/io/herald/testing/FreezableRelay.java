@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay in front of a server whose open connections can be frozen: they stay open but carry nothing more,
- * as behind a stalled proxy or a dead network path. Connections made after {@link #freeze()} work normally.
+ * A TCP relay in front of a server whose open event streams can be frozen: they stay open but carry nothing
+ * more, as behind a stalled proxy or a dead network path. Other connections (a browser's idle keep-alive ones)
+ * and connections made after {@link #freeze()} work normally.
  */
 public final class FreezableRelay implements AutoCloseable {
 
@@ -33,9 +34,14 @@ public final class FreezableRelay implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/");
     }
 
-    /** Every connection open now stops carrying bytes, both ways, and is never closed by the relay. */
+    /** Every event stream open now stops carrying bytes, both ways, and is never closed by the relay. */
     public void freeze() {
-        pipes.forEach(p -> p.frozen = true);
+        for (Pipe p : pipes) {
+            if (p.streaming) {
+                p.frozen = true;
+                p.peer.frozen = true;
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -43,26 +49,31 @@ public final class FreezableRelay implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket(target.getAddress(), target.getPort());
-                pipe(client, server);
-                pipe(server, client);
+                Pipe up = pipe(client, server);
+                Pipe down = pipe(server, client);
+                up.peer = down;
+                down.peer = up;
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private Pipe pipe(Socket from, Socket to) {
         Pipe p = new Pipe(from, to);
         pipes.add(p);
         Thread t = new Thread(p, "relay-pipe");
         t.setDaemon(true);
         t.start();
+        return p;
     }
 
     private static final class Pipe implements Runnable {
         final Socket from;
         final Socket to;
         volatile boolean frozen;
+        volatile boolean streaming;
+        volatile Pipe peer;
 
         Pipe(Socket from, Socket to) {
             this.from = from;
@@ -75,6 +86,10 @@ public final class FreezableRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) != -1) {
+                    if (!streaming && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains("text/event-stream")) {
+                        streaming = true;
+                    }
                     while (frozen && !from.isClosed()) {
                         Thread.sleep(50);
                     }
