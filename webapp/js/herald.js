@@ -630,7 +630,7 @@ export class Herald {
     if (wasActive || this._state !== 'closed') this._setState('closed', { reason });
   }
 
-  _start() {
+  _start(reason) {
     const gen = this._teardown();
     if (!this._active) return;
     if (this._transport === 'poll') {
@@ -638,7 +638,7 @@ export class Herald {
       return;
     }
     this._setState('connecting', {
-      reason: this._attempt === 0 && this._stats.reconnects === 0 ? 'initial' : 'reconnect',
+      reason: reason || (this._attempt === 0 && this._stats.reconnects === 0 ? 'initial' : 'reconnect'),
       attempt: this._attempt,
     });
     this._ensureToken().then(() => this._pinPosition(gen)).then(
@@ -1074,7 +1074,7 @@ export class Herald {
           this._teardown();
           if (this._attempt === 0) {
             this._stats.reconnects++;
-            this._start();
+            this._start('token-expired');
           } else {
             this._scheduleReconnect('token-expired');
           }

@@ -52,9 +52,13 @@ class ResilienceBrowserIT {
         List<String> texts = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             texts.add(prefix + i);
-            Http.publish(base, "chat." + room, "message", "{\"user\":\"tester\",\"text\":\"" + prefix + i + "\"}");
+            publishOne(base, room, prefix + i);
         }
         return texts;
+    }
+
+    static void publishOne(URI base, String room, String text) throws Exception {
+        Http.publish(base, "chat." + room, "message", "{\"user\":\"tester\",\"text\":\"" + text + "\"}");
     }
 
     static void awaitShown(Browser b, int count) throws Exception {
