@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * screenshot is saved under target/screenshots to look at.
  */
 @ExtendWith({EmbeddedHerald.class, BrowserSession.class})
-@HeraldConfig({"herald.demo.enabled=true", "herald.presence.channels=chat.*,doc.*"})
+// herald.profile=demo: the security work's demo login, which gives the pages their tokens
+@HeraldConfig({"herald.profile=demo", "herald.demo.enabled=true", "herald.presence.channels=chat.*,doc.*"})
 class DemoPagesBrowserIT {
 
     static final int N = 40;

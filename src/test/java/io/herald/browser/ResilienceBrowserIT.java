@@ -36,6 +36,7 @@ class ResilienceBrowserIT {
         Map<String, String> config = new HashMap<>(EmbeddedHerald.config(ResilienceBrowserIT.class));
         config.put("herald.http.port", String.valueOf(port));
         config.put("herald.retry-ms", "1000");
+        config.put("herald.profile", "demo"); // the demo login gives the page a token for its own publishes
         for (String pair : extra) {
             config.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
         }
