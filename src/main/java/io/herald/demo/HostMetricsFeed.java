@@ -1,7 +1,7 @@
 package io.herald.demo;
 
 import io.herald.delivery.ChannelRegistry;
-import io.herald.event.EventDraft;
+import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,7 +58,7 @@ public class HostMetricsFeed {
         }
         data.add("load1", round(Math.max(0, os.getSystemLoadAverage())))
                 .add("heapUsedBytes", heap.getUsed()).add("heapMaxBytes", heap.getMax()).add("time", now);
-        publisher.publish(EventDraft.of(CHANNEL, "metrics", data.build()));
+        publisher.publish(HeraldMessage.of(CHANNEL, "metrics", data.build()));
         if (cpuPercent >= 0) {
             cpu.check(cpuPercent, now);
             memory.check(memPercent, now);
@@ -92,7 +92,7 @@ public class HostMetricsFeed {
                 default -> label + " back to normal";
             };
             level = next;
-            publisher.publish(EventDraft.of(CHANNEL, "alert", Json.createObjectBuilder()
+            publisher.publish(HeraldMessage.of(CHANNEL, "alert", Json.createObjectBuilder()
                     .add("level", "normal".equals(next) ? "info" : next).add("message", message)
                     .add("metric", metric).add("value", round(value)).add("time", now).build()));
         }

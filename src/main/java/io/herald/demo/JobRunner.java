@@ -1,7 +1,7 @@
 package io.herald.demo;
 
 import io.herald.delivery.HeraldExecutors;
-import io.herald.event.EventDraft;
+import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -149,7 +149,7 @@ public class JobRunner {
         }
 
         private void publish(String type, JsonObject data) {
-            publisher.publish(EventDraft.of(channel, type, data));
+            publisher.publish(HeraldMessage.of(channel, type, data));
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.herald.demo;
 
 import io.herald.delivery.HeraldExecutors;
-import io.herald.event.EventDraft;
+import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,7 +113,7 @@ public class TokenGenerator {
                 return;
             }
             try {
-                publisher.publish(EventDraft.of(channel, "token",
+                publisher.publish(HeraldMessage.of(channel, "token",
                         Json.createObjectBuilder().add("text", tokens.get(index)).add("index", index).build()));
                 index++;
                 if (index == tokens.size()) {
@@ -138,7 +138,7 @@ public class TokenGenerator {
             }
             running.remove(id, this);
             try {
-                publisher.publish(EventDraft.of(channel, "done",
+                publisher.publish(HeraldMessage.of(channel, "done",
                         Json.createObjectBuilder().add("reason", reason).add("tokens", index).build()));
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "demo answer " + id + ": done not published", e);
