@@ -634,6 +634,46 @@ test('herald auto mode: stream opens but no bytes arrive (buffering proxy) -> lo
   assert.ok(states.includes('polling:buffering-suspected'), states.join(','));
 });
 
+test('herald auto mode: not even headers arrive but a poll answers at once -> long polling, nothing lost', async () => {
+  FakeEventSource.instances = [];
+  const pollReqs = [];
+  const srv = await startServer((req, res, u) => {
+    if (u.pathname === '/api/events') return; // a compressing proxy: holds the headers too
+    pollReqs.push(u);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const after = u.searchParams.get('after');
+    if (after === null) return res.end(JSON.stringify({ events: [], lastEventId: '7', reset: false }));
+    if (after === '7') return res.end(JSON.stringify({ events: [{ id: '8', channel: 'a', event: 'x', data: 1 }], lastEventId: '8', reset: false }));
+    setTimeout(() => res.end(JSON.stringify({ events: [], lastEventId: after, reset: false })), 30);
+  });
+  const got = [];
+  const states = [];
+  const h = new Herald({
+    url: srv.base + '/api/events', channels: ['a'], mode: 'auto', EventSource: FakeEventSource,
+    openTimeoutMs: 150, backoff: fast, pollMinIntervalMs: 10,
+  });
+  h.onState((st, i) => states.push(st + ':' + i.reason));
+  h.on('a', 'x', (d) => got.push(d));
+  await waitFor(() => got.length === 1);
+  h.close();
+  await srv.close();
+  assert.deepEqual(got, [1], 'the event published while the stream was held comes by polling');
+  assert.ok(states.includes('polling:buffering-suspected'), states.join(','));
+});
+
+test('herald auto mode: a server that is down is retried, not polled', async () => {
+  const srv = await startServer(() => {});
+  const url = srv.base + '/api/events';
+  await srv.close(); // connection refused from now on
+  const h = new Herald({
+    url, channels: ['a'], mode: 'auto', EventSource: FakeEventSource, backoff: fast, fallbackAfterFailures: 2,
+  });
+  await waitFor(() => h.stats.reconnects >= 4, 5000, 'several reconnects');
+  assert.equal(h.transport, 'eventsource');
+  assert.equal(h.stats.fallbacks, 0);
+  h.close();
+});
+
 test('herald auto mode: no EventSource at all -> polling from the start', async () => {
   const srv = await startServer((req, res, u) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
