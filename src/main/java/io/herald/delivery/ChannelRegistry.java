@@ -251,8 +251,9 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     /** Sends a heartbeat frame to every open stream. */
     public void broadcastFrame(byte[] frame) {
         for (Connection c : connections.values()) {
-            c.send(frame);
+            c.send(frame, false);
         }
+        writers.wakeAll();
     }
 
     @Override

@@ -134,12 +134,17 @@ public final class Connection extends Subscriber {
 
     /** Queues a frame; returns false (and drops the client) when the queue is full. */
     public boolean send(byte[] frame) {
+        return send(frame, true);
+    }
+
+    /** Queues a frame; with {@code wake} false the caller wakes the writers itself once it has queued many. */
+    boolean send(byte[] frame, boolean wake) {
         boolean overflow;
         synchronized (this) {
             if (closed || closing) {
                 return false;
             }
-            overflow = !enqueueLocked(frame, true);
+            overflow = !enqueueLocked(frame, wake);
         }
         if (overflow) {
             close(CloseReason.SLOW_CLIENT);
