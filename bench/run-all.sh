@@ -53,6 +53,10 @@ stop_server() {
     kill -9 "$SERVER_PID" 2>/dev/null || true
   fi
   SERVER_PID=""
+  # the next server binds the same port: wait until nothing listens there any more
+  for port in $HERALD_PORT $PLAIN_PORT $NCHAN_PORT; do
+    for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null || break; sleep 0.2; done
+  done
 }
 trap stop_server EXIT
 

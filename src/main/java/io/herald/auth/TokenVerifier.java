@@ -55,7 +55,27 @@ public class TokenVerifier {
 
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
+    /** Tokens already verified, until they expire: publishers send the same token with every request. */
+    private final java.util.Map<String, AccessToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 10_000;
+
     public AccessToken verify(String token) {
+        AccessToken known = verified.get(token);
+        if (known != null) {
+            if (System.currentTimeMillis() < known.expiresAtMillis()) {
+                return known;
+            }
+            verified.remove(token);
+        }
+        AccessToken fresh = verifyNow(token);
+        if (verified.size() >= MAX_CACHED) {
+            verified.clear();
+        }
+        verified.put(token, fresh);
+        return fresh;
+    }
+
+    private AccessToken verifyNow(String token) {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw AuthErrors.invalidToken("The token is larger than 8 KiB");
         }

@@ -91,6 +91,12 @@ public final class HeraldServer implements AutoCloseable {
                     .orElse(256 * 1024));
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             listener.setMaxHttpHeaderSize(16 * 1024);
+            // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
+            // client's socket soak up megabytes before Herald notices and drops it.
+            int sendBuffer = config.getOptionalValue("herald.http.socket-send-buffer-bytes", Integer.class).orElse(65536);
+            if (sendBuffer > 0) {
+                listener.getTransport().setWriteBufferSize(sendBuffer);
+            }
             http.addListener(listener);
 
             WebappContext context = new WebappContext("herald", "");
