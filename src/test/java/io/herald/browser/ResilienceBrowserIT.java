@@ -72,6 +72,12 @@ class ResilienceBrowserIT {
         b.js("window.reasons = []; herald.onState((s, i) => reasons.push(s + ':' + i.reason));");
     }
 
+    /** Connected again after a failure: streaming, or polling when the library judged the stream unusable. */
+    static void awaitConnected(Browser b) throws Exception {
+        assertTrue(b.waitFor("window.herald && (herald.state === 'open' || herald.state === 'polling')", WAIT),
+                () -> "page not connected: " + b.js("return document.querySelector('#state').textContent"));
+    }
+
     static void awaitOpen(Browser b) throws Exception {
         assertTrue(b.waitFor("window.herald && herald.state === 'open'", WAIT),
                 () -> "page not connected: " + b.js("return document.querySelector('#state').textContent"));
@@ -170,7 +176,8 @@ class ResilienceBrowserIT {
                     () -> "states: " + b.js("return reasons"));
             long silentMs = (System.nanoTime() - frozenAt) / 1_000_000;
             assertTrue(silentMs >= 1500, "timed out after " + silentMs + " ms of silence, not at once");
-            awaitOpen(b);
+            // on a loaded machine the library may judge the new stream too slow and poll instead: both recover
+            awaitConnected(b);
             expected.addAll(publish(server.baseUri(), "silent", "after ", 5));
             awaitShown(b, 15);
             assertEquals(expected, ChatPage.messages(b));
