@@ -67,9 +67,9 @@ public class HeraldMetrics {
                 .description("Events dispatched on this node (each event once)").register(prometheus);
         FunctionCounter.builder("herald.events.delivered", stats, HubStats::delivered)
                 .description("Events queued to streams (one per event and stream)").register(prometheus);
-        Gauge.builder("herald.events.published.rate", publishedRate, EventRate::perSecond).baseUnit("events/s")
+        Gauge.builder("herald.events.published.per.second", publishedRate, EventRate::perSecond)
                 .description("Events published per second over the last 5 s").register(prometheus);
-        Gauge.builder("herald.events.delivered.rate", deliveredRate, EventRate::perSecond).baseUnit("events/s")
+        Gauge.builder("herald.events.delivered.per.second", deliveredRate, EventRate::perSecond)
                 .description("Events delivered per second over the last 5 s").register(prometheus);
         FunctionCounter.builder("herald.clients.slow.dropped", stats, HubStats::slowClientsDropped)
                 .description("Streams dropped because their queue overflowed").register(prometheus);
@@ -115,7 +115,7 @@ public class HeraldMetrics {
 
     private Counter authFailure(String reason) {
         return authFailures.computeIfAbsent(reason, r -> Counter.builder("herald.auth.failures").tag("reason", r)
-                .description("Requests refused with 401 or 403, and streams closed on token expiry, by reason")
+                .description("API requests refused with 401 or 403, by reason")
                 .register(prometheus));
     }
 
