@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
 public class HeraldMetrics {
 
     static final long RATE_WINDOW_MS = 5000;
+    /** Readable bucket bounds, from a fast local write to a client's queue wait under load. */
+    static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+            Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     @Inject
     ChannelRegistry registry;
@@ -89,9 +94,7 @@ public class HeraldMetrics {
                 .register(prometheus);
         Timer latency = Timer.builder("herald.delivery.latency")
                 .description("From publish to the event's write to the client's socket")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofSeconds(30))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(prometheus);
         stats.recordLatencyWith(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
         authFailure("none").increment(0); // the family shows up before the first failure
