@@ -35,6 +35,7 @@ public class Drain {
     @ConfigProperty(name = "herald.drain.timeout-ms", defaultValue = "30000")
     long timeoutMs;
 
+    private final Object lock = new Object();
     private volatile boolean draining;
     private boolean done;
 
@@ -48,7 +49,13 @@ public class Drain {
     }
 
     /** Runs the drain once; later calls return when the first has finished. */
-    public synchronized void run() {
+    public void run() {
+        synchronized (lock) { // a private lock: callers hold the CDI proxy (see InFlightPublishes)
+            drainOnce();
+        }
+    }
+
+    private void drainOnce() {
         if (done) {
             return;
         }
