@@ -59,7 +59,12 @@ public final class HeraldServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         // The launcher's default run is the demo profile; any configured herald.profile wins.
         HeraldServer server = start(Map.of(DemoProfile.KEY, DemoProfile.NAME), Map.of());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "herald-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // JUL may already be reset by its own shutdown hook, so the drain is announced here
+            System.out.println("Herald draining (readiness down, then streams closed) and stopping");
+            server.close();
+            System.out.println("Herald stopped");
+        }, "herald-shutdown"));
         if (server.isDemo()) {
             System.out.println(DemoProfile.banner(server.baseUri().toString()));
         }
@@ -88,7 +93,8 @@ public final class HeraldServer implements AutoCloseable {
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         releaseQuietly(resolver, cl);
         resolver.registerConfig(config, cl);
-        WeldContainer weld = new Weld().initialize();
+        // no Weld shutdown hook of its own: on SIGTERM the launcher's hook drains first, then stops CDI
+        WeldContainer weld = new Weld().property("org.jboss.weld.se.shutdownHook", false).initialize();
         HttpServer http = null;
         HttpServer redirect = null;
         try {
