@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * The embedded listener's TLS key material, from one of: a keystore ({@code herald.tls.keystore}, PKCS12 or JKS),
  * a PEM certificate chain and PKCS#8 key ({@code herald.tls.cert}, {@code herald.tls.key}), or a self-signed
- * certificate generated on first start ({@code herald.tls.self-signed}, on in the {@code demo} profile).
+ * certificate generated on first start when the keystore file is missing and {@code herald.tls.self-signed} allows
+ * it (the {@code demo} profile does; {@code herald.tls.enabled=true} then suffices to serve HTTPS).
  */
 final class TlsSetup {
 
@@ -36,9 +37,9 @@ final class TlsSetup {
 
     /** Whether the configuration asks for TLS at all. */
     static boolean enabled(Config config) {
-        return config.getOptionalValue("herald.tls.keystore", String.class).isPresent()
-                || config.getOptionalValue("herald.tls.cert", String.class).isPresent()
-                || selfSigned(config);
+        return config.getOptionalValue("herald.tls.enabled", Boolean.class).orElse(false)
+                || config.getOptionalValue("herald.tls.keystore", String.class).isPresent()
+                || config.getOptionalValue("herald.tls.cert", String.class).isPresent();
     }
 
     private static boolean selfSigned(Config config) {
@@ -57,7 +58,12 @@ final class TlsSetup {
             } else {
                 Path file = Path.of(config.getOptionalValue("herald.tls.keystore", String.class)
                         .orElse(DEFAULT_SELF_SIGNED));
-                if (!Files.exists(file) && selfSigned(config)) {
+                if (!Files.exists(file)) {
+                    if (!selfSigned(config)) {
+                        throw new IOException("TLS is on but the keystore " + file.toAbsolutePath() + " does not exist:"
+                                + " set herald.tls.keystore (or herald.tls.cert and herald.tls.key), or allow a"
+                                + " self-signed certificate with herald.tls.self-signed=true");
+                    }
                     generateSelfSigned(file, password);
                 }
                 store = KeyStore.getInstance(file.toFile(), password);

@@ -67,6 +67,10 @@ public class EventStreamFilter implements Filter {
                     "GET /api/events is an event stream: send Accept: text/event-stream");
             return;
         }
+        if (drain.isDraining()) {
+            ServletResponses.unavailable(response, "draining", drain.retryMs());
+            return;
+        }
         StreamRequest stream;
         Viewer viewer;
         try {
@@ -79,10 +83,6 @@ public class EventStreamFilter implements Filter {
             } else {
                 ServletResponses.error(response, e);
             }
-            return;
-        }
-        if (drain.isDraining()) {
-            ServletResponses.unavailable(response, "draining", drain.retryMs());
             return;
         }
         if (!registry.tryReserve()) {
