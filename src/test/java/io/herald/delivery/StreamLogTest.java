@@ -5,6 +5,7 @@ import io.herald.testing.EmbeddedHerald;
 import io.herald.testing.HeraldConfig;
 import io.herald.testing.Http;
 import io.herald.testing.SseClient;
+import io.herald.testing.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,8 +64,9 @@ class StreamLogTest {
     @Test
     void oneLineOpenedOneLineClosedWithoutSecrets(URI base) throws Exception {
         String clientId;
-        try (SseClient client = SseClient.open(base, "api/events?channel=log.a&channel=log.*&access_token=SECRET-QUERY",
-                Map.of("Authorization", "Bearer SECRET-TOKEN", "Last-Event-ID", "SECRET-ID"))) {
+        String token = TestTokens.forSubject("log-user").subscribe("log.**").sign();
+        try (SseClient client = SseClient.open(base, "api/events?channel=log.a&channel=log.*&access_token=" + token,
+                Map.of("Last-Event-ID", "SECRET-ID"))) {
             clientId = client.clientId();
             Http.publish(base, "log.a", "note", "{\"text\":\"SECRET-DATA\"}");
             assertTrue(client.awaitCount("note", 1, Duration.ofSeconds(5)));
@@ -73,12 +75,14 @@ class StreamLogTest {
                 Duration.ofSeconds(5)), "closed line: " + lines);
         List<String> mine = lines.stream().filter(l -> l.contains("client=" + clientId)).toList();
         assertEquals(2, mine.size(), mine.toString());
-        assertEquals("INFO stream opened client=" + clientId + " subject=- channels=log.a,log.* resume=true",
+        assertEquals("INFO stream opened client=" + clientId + " subject=log-user channels=log.a,log.* resume=true",
                 mine.get(0));
         assertTrue(mine.get(1).matches("INFO stream closed client=" + clientId
-                + " subject=- channels=log\\.a,log\\.\\* durationMs=\\d+ events=\\d+ reason=(client_gone|write_failed)"), mine.get(1));
+                + " subject=log-user channels=log\\.a,log\\.\\* durationMs=\\d+ events=\\d+ reason=(client_gone|write_failed)"), mine.get(1));
         for (String line : lines) {
             assertFalse(line.contains("SECRET"), "a secret in the log: " + line);
+            assertFalse(line.contains(token) || line.contains(token.substring(token.lastIndexOf('.') + 1)),
+                    "the token in the log: " + line);
         }
     }
 }

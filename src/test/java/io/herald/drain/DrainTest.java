@@ -2,6 +2,8 @@ package io.herald.drain;
 
 import io.herald.embedded.HeraldServer;
 import io.herald.testing.Await;
+import io.herald.testing.EmbeddedHerald;
+import io.herald.testing.TestTokens;
 import io.herald.testing.Http;
 import io.herald.testing.SseClient;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,10 @@ class DrainTest {
 
     @Test
     void drainsInOrder() throws Exception {
-        HeraldServer server = HeraldServer.start(Map.of("herald.http.port", "0", "herald.http.host", "127.0.0.1",
+        Map<String, String> config = new java.util.HashMap<>(EmbeddedHerald.TEST_DEFAULTS);
+        config.putAll(Map.of("herald.http.port", "0", "herald.http.host", "127.0.0.1",
                 "herald.drain.delay-ms", "1500", "herald.drain.retry-ms", "250"));
+        HeraldServer server = HeraldServer.start(config);
         URI base = server.baseUri();
         Thread closer = new Thread(server::close, "closer");
         try (SseClient open = SseClient.open(base, "api/events?channel=drain.a");
@@ -40,6 +44,7 @@ class DrainTest {
             String body = "{\"event\":\"late\",\"data\":{\"text\":\"accepted before the drain\"}}";
             OutputStream out = publish.getOutputStream();
             out.write(("POST /api/channels/drain.a/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + TestTokens.admin() + "\r\n"
                     + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
                     + body.substring(0, 20)).getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -35,9 +35,11 @@ class HealthTest {
             redisPort = s.getLocalPort();
         }
         startRedis();
-        server = HeraldServer.start(Map.of("herald.http.port", "0", "herald.http.host", "127.0.0.1",
+        Map<String, String> config = new java.util.HashMap<>(io.herald.testing.EmbeddedHerald.TEST_DEFAULTS);
+        config.putAll(Map.of("herald.http.port", "0", "herald.http.host", "127.0.0.1",
                 "herald.broker", "redis", "herald.redis.uri", "redis://127.0.0.1:" + redisPort,
                 "herald.redis.timeout-ms", "500", "herald.redis.key-prefix", "health-test"));
+        server = HeraldServer.start(config);
     }
 
     private static void startRedis() throws Exception {

@@ -76,6 +76,22 @@ class MetricsTest {
     }
 
     @Test
+    void authFailuresAreCountedByReason(URI base) throws Exception {
+        String before = scrape(base);
+        String publish = "api/channels/metrics.c/events";
+        assertEquals(401, Http.raw(base, "POST", publish, Map.of("Content-Type", "application/json"), "{\"data\":1}")
+                .statusCode());
+        assertEquals(401, Http.raw(base, "POST", publish, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer not-a-token"), "{\"data\":1}").statusCode());
+        String after = scrape(base);
+        for (String reason : new String[]{"missing_token", "invalid_token"}) {
+            String sample = "herald_auth_failures_total{reason=\"" + reason + "\"}";
+            double was = before.contains(sample) ? value(before, sample) : 0;
+            assertEquals(was + 1, value(after, sample), reason);
+        }
+    }
+
+    @Test
     void authFailureReasonComesFromTheChallenge() {
         assertEquals("invalid_token", AuthFailureFilter.reason(401,
                 "Bearer realm=\"herald\", error=\"invalid_token\", error_description=\"expired\""));

@@ -22,6 +22,7 @@ import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,11 @@ class TlsTest {
         Path fresh = Files.createTempDirectory(Path.of("target"), "tls-first-start").resolve("demo.p12");
         Map<String, String> config = Map.of("herald.http.port", "0", "herald.https.port", "0",
                 "herald.http.host", "127.0.0.1", "herald.tls.self-signed", "true", "herald.tls.keystore", fresh.toString());
+        Map<String, String> noSelfSigned = Map.of("herald.http.port", "0", "herald.https.port", "0",
+                "herald.http.host", "127.0.0.1", "herald.tls.enabled", "true", "herald.tls.keystore", fresh.toString());
+        java.io.IOException refused = assertThrows(java.io.IOException.class, () -> HeraldServer.start(noSelfSigned));
+        assertTrue(refused.getMessage().contains("does not exist"), refused.getMessage());
+        assertFalse(Files.exists(fresh), "no certificate is made unless herald.tls.self-signed allows it");
         Certificate first;
         try (HeraldServer s = HeraldServer.start(config)) {
             assertTrue(Files.exists(fresh), "generated on first start");
@@ -56,7 +62,7 @@ class TlsTest {
     void handshakeNegotiatesHttp2WithTheGeneratedCertificate(HeraldServer server) throws Exception {
         assertEquals("https", server.baseUri().getScheme());
         HttpClient client = TlsClients.client(KEYSTORE, "test-secret", HttpClient.Version.HTTP_2);
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("api/stats")).build(),
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("health/live")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(HttpClient.Version.HTTP_2, r.version(), "ALPN chose h2");
@@ -68,7 +74,7 @@ class TlsTest {
     void aClientThatDoesNotTrustTheCertificateIsRefused(HeraldServer server) {
         HttpClient untrusting = HttpClient.newHttpClient();
         assertThrows(SSLHandshakeException.class, () -> untrusting.send(
-                HttpRequest.newBuilder(server.baseUri().resolve("api/stats")).build(),
+                HttpRequest.newBuilder(server.baseUri().resolve("health/live")).build(),
                 HttpResponse.BodyHandlers.ofString()));
     }
 
@@ -101,7 +107,7 @@ class TlsTest {
                 "herald.http.host", "127.0.0.1", "herald.tls.cert", certFile.toString(),
                 "herald.tls.key", keyFile.toString()))) {
             HttpClient client = TlsClients.client(KEYSTORE, "test-secret", HttpClient.Version.HTTP_1_1);
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(pemServer.baseUri().resolve("api/stats"))
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(pemServer.baseUri().resolve("health/live"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertEquals(cert, r.sslSession().orElseThrow().getPeerCertificates()[0]);
