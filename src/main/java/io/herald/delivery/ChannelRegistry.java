@@ -58,6 +58,12 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     @Inject
     @ConfigProperty(name = "herald.delivery.writers", defaultValue = "0")
     int writerCount;
+    @Inject
+    @ConfigProperty(name = "herald.batch.channels")
+    Optional<String> batchChannels;
+    @Inject
+    @ConfigProperty(name = "herald.batch.window-ms", defaultValue = "100")
+    long batchWindowMs;
 
     private final SegmentTrie<Subscriber> trie = new SegmentTrie<>();
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -66,6 +72,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     private final AtomicInteger shardCounter = new AtomicInteger();
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     private OutboundWriters writers;
+    private BatchPolicy batching = BatchPolicy.NONE;
     private long round;
     private int roundCount;
     private volatile boolean shuttingDown;
@@ -74,7 +81,19 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     void start() {
         int count = writerCount > 0 ? writerCount : Runtime.getRuntime().availableProcessors();
         writers = new OutboundWriters(count, executors.threadFactory());
+        batching = batchPolicy();
         broker.start(this::dispatch);
+    }
+
+    private BatchPolicy batchPolicy() {
+        java.util.List<ChannelPattern> patterns = new java.util.ArrayList<>();
+        for (String p : batchChannels.orElse("").split(",")) {
+            if (!p.isBlank()) {
+                patterns.add(ChannelPattern.parse(p.trim()));
+            }
+        }
+        return patterns.isEmpty() ? BatchPolicy.NONE
+                : new BatchPolicy(patterns, Math.max(1, batchWindowMs), executors.scheduler());
     }
 
     public long retryMs() {
@@ -91,7 +110,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     public Connection newConnection(String clientId, java.util.List<ChannelPattern> patterns, Set<String> eventTypes,
                                     boolean envelope, Viewer viewer, ClientDetails details) {
         return new Connection(clientId, patterns, eventTypes, envelope, viewer, queueSize, details,
-                shardCounter.getAndIncrement() & Integer.MAX_VALUE);
+                shardCounter.getAndIncrement() & Integer.MAX_VALUE, batching);
     }
 
     /** Takes a slot under {@code herald.max-connections}; false when the node is full. */
@@ -124,6 +143,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             trie.add(p, c);
         }
         stats.countOpened();
+        StreamLog.opened(c, lastEventId);
         c.send(EventEncoder.retry(retryMs));
         c.send(connectedFrame(c, heartbeatIntervalMs));
         EventId floor = null;
@@ -271,6 +291,11 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     @Override
+    public void written(Connection connection, long nanos) {
+        stats.recordLatency(nanos);
+    }
+
+    @Override
     public void closed(Connection c, Connection.CloseReason reason) {
         if (connections.remove(c.clientId(), c)) {
             for (ChannelPattern p : c.patterns()) {
@@ -280,9 +305,8 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             if (reason == Connection.CloseReason.SLOW_CLIENT) {
                 stats.countSlowDropped();
             }
-            LOG.fine(() -> "stream closed client=" + c.clientId() + " subject=" + c.viewer().subject()
-                    + " channels=" + c.patterns() + " durationMs=" + (System.currentTimeMillis() - c.connectedAtMillis())
-                    + " reason=" + reason);
+            stats.countClosed(reason);
+            StreamLog.closed(c, reason);
             if (shuttingDown) {
                 c.release();
             } else {

@@ -28,6 +28,10 @@ public final class Connection extends Subscriber {
     private final long connectedAtMillis = System.currentTimeMillis();
     private final AtomicLong eventsSent = new AtomicLong();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** Publish times of the queued frames, in queue order (0 for frames that are not events). */
+    private final PublishStamps stamps = new PublishStamps();
+    private final BatchPolicy batching;
+    private Batch batch;
     final int shard;
 
     private Outbound out;
@@ -50,11 +54,20 @@ public final class Connection extends Subscriber {
         void closed(Connection connection, CloseReason reason);
 
         void delivered(Connection connection, HubEvent event);
+
+        /** An event's frame went to the socket {@code nanos} after it was published. */
+        void written(Connection connection, long nanos);
     }
 
     public Connection(String clientId, List<ChannelPattern> patterns, Set<String> eventTypes, boolean envelope,
                       Viewer viewer, int maxQueue, ClientDetails details, int shard) {
+        this(clientId, patterns, eventTypes, envelope, viewer, maxQueue, details, shard, BatchPolicy.NONE);
+    }
+
+    public Connection(String clientId, List<ChannelPattern> patterns, Set<String> eventTypes, boolean envelope,
+                      Viewer viewer, int maxQueue, ClientDetails details, int shard, BatchPolicy batching) {
         super(patterns, eventTypes, viewer);
+        this.batching = batching;
         this.clientId = clientId;
         this.envelope = envelope;
         this.maxQueue = maxQueue;
@@ -110,7 +123,13 @@ public final class Connection extends Subscriber {
                 held.add(event);
                 return;
             }
-            overflow = !enqueueLocked(frameFor(event, channel), false);
+            if (batching.covers(channel)) {
+                addToBatchLocked(event, channel);
+                overflow = false;
+            } else {
+                overflow = !flushBatchLocked(false)
+                        || !enqueueLocked(frameFor(event, channel), event.publishedNanos(), false);
+            }
         }
         if (overflow) {
             close(CloseReason.SLOW_CLIENT);
@@ -121,10 +140,58 @@ public final class Connection extends Subscriber {
 
     /** Sends an event directly, outside channel routing (client-targeted sends and replay). */
     void sendEvent(HubEvent event, String channel) {
-        if (!send(frameFor(event, channel))) {
+        boolean overflow;
+        synchronized (this) {
+            if (closed || closing) {
+                return;
+            }
+            overflow = !flushBatchLocked(true) || !enqueueLocked(frameFor(event, channel), event.publishedNanos(), true);
+        }
+        if (overflow) {
+            close(CloseReason.SLOW_CLIENT);
             return;
         }
         events.delivered(this, event);
+    }
+
+    /** Gathers a batched channel's event; the window's first event sets the timer that sends them all. */
+    private void addToBatchLocked(HubEvent event, String channel) {
+        if (batch == null) {
+            batch = new Batch();
+        }
+        if (batch.isEmpty()) {
+            batching.schedule(this::flushBatch);
+        }
+        batch.add(event, channel);
+    }
+
+    private void flushBatch() {
+        boolean overflow;
+        synchronized (this) {
+            if (closed || closing) {
+                return;
+            }
+            overflow = !flushBatchLocked(true);
+        }
+        if (overflow) {
+            close(CloseReason.SLOW_CLIENT);
+        }
+    }
+
+    /** Queues the gathered batch as one {@code event: batch}, before anything newer, so ids stay in order. */
+    private boolean flushBatchLocked(boolean wake) {
+        if (batch == null || batch.isEmpty()) {
+            return true;
+        }
+        EventId last = batch.lastId();
+        long firstPublished = batch.firstPublishedNanos();
+        byte[] frame = batch.frame();
+        batch.clear();
+        if (!enqueueLocked(frame, firstPublished, wake)) {
+            return false;
+        }
+        lastSentId = last;
+        return true;
     }
 
     private byte[] frameFor(HubEvent event, String channel) {
@@ -144,7 +211,7 @@ public final class Connection extends Subscriber {
             if (closed || closing) {
                 return false;
             }
-            overflow = !enqueueLocked(frame, wake);
+            overflow = !enqueueLocked(frame, 0, wake);
         }
         if (overflow) {
             close(CloseReason.SLOW_CLIENT);
@@ -153,12 +220,16 @@ public final class Connection extends Subscriber {
         return true;
     }
 
-    /** Called with the lock held. */
-    private boolean enqueueLocked(byte[] frame, boolean wake) {
+    /**
+     * Called with the lock held; {@code publishedNanos} is 0 for frames that are not events; {@code wake} false
+     * when the dispatcher wakes the writers itself.
+     */
+    private boolean enqueueLocked(byte[] frame, long publishedNanos, boolean wake) {
         if (queue.size() >= maxQueue) {
             return false;
         }
         queue.add(frame);
+        stamps.add(publishedNanos);
         if (!scheduled) {
             scheduled = true;
             events.schedule(this, wake);
@@ -176,7 +247,7 @@ public final class Connection extends Subscriber {
             }
             for (HubEvent event : held) {
                 if (event.id().isAfter(floor)) {
-                    if (!enqueueLocked(frameFor(event, matchingChannel(event)), true)) {
+                    if (!enqueueLocked(frameFor(event, matchingChannel(event)), event.publishedNanos(), true)) {
                         overflow = true;
                         break;
                     }
@@ -207,9 +278,13 @@ public final class Connection extends Subscriber {
                 }
                 awaitingWritable.set(false);
                 byte[] frame;
+                long publishedNanos = 0;
                 boolean finish = false;
                 synchronized (this) {
                     frame = queue.poll();
+                    if (frame != null) {
+                        publishedNanos = stamps.poll();
+                    }
                     if (frame == null) {
                         scheduled = false;
                         finish = closing;
@@ -224,6 +299,9 @@ public final class Connection extends Subscriber {
                 }
                 out.write(frame);
                 eventsSent.incrementAndGet();
+                if (publishedNanos != 0) {
+                    events.written(this, System.nanoTime() - publishedNanos);
+                }
             }
         } catch (IOException | RuntimeException e) {
             close(CloseReason.WRITE_FAILED);
@@ -243,8 +321,10 @@ public final class Connection extends Subscriber {
             if (closed || closing) {
                 return;
             }
+            flushBatchLocked(true); // a full queue drops the batch: the client resumes from before it
             if (lastFrame != null) {
                 queue.add(lastFrame);
+                stamps.add(0);
             }
             closing = true;
             closeReason = reason;
@@ -270,6 +350,8 @@ public final class Connection extends Subscriber {
                 closeReason = closeReason == null ? reason : closeReason;
             }
             queue.clear();
+            stamps.clear();
+            batch = null;
             held = null;
         }
         events.closed(this, closeReason);

@@ -2,7 +2,10 @@ package io.herald.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /** Counters for {@code /api/stats}. */
 @ApplicationScoped
@@ -15,6 +18,9 @@ public class HubStats {
     private final LongAdder resets = new LongAdder();
     private final LongAdder replays = new LongAdder();
     private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder brokerErrors = new LongAdder();
+    private final Map<Connection.CloseReason, LongAdder> closed = new ConcurrentHashMap<>();
+    private volatile LongConsumer latencyRecorder = nanos -> { };
 
     public long startedAtMillis() {
         return startedAtMillis;
@@ -42,6 +48,34 @@ public class HubStats {
 
     public long connectionsOpened() {
         return connectionsOpened.sum();
+    }
+
+    public long brokerErrors() {
+        return brokerErrors.sum();
+    }
+
+    /** Streams ended for this reason since start. */
+    public long closed(Connection.CloseReason reason) {
+        LongAdder n = closed.get(reason);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** Where delivery latencies go (publish to the frame's write), in nanoseconds; the metrics bean sets it. */
+    public void recordLatencyWith(LongConsumer recorder) {
+        latencyRecorder = recorder;
+    }
+
+    /** A failed broker call (Redis unreachable, timed out or refusing). */
+    public void countBrokerError() {
+        brokerErrors.increment();
+    }
+
+    void recordLatency(long nanos) {
+        latencyRecorder.accept(nanos);
+    }
+
+    void countClosed(Connection.CloseReason reason) {
+        closed.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
     public void countReset() {

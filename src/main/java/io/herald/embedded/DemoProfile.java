@@ -27,7 +27,9 @@ final class DemoProfile {
                 "herald.auth.public-channels", "**",
                 // the demo pages' server side (io.herald.demo) and presence for the chat and editor pages
                 "herald.demo.enabled", "true",
-                "herald.presence.channels", "chat.*,doc.*");
+                "herald.presence.channels", "chat.*,doc.*",
+                // with herald.tls.enabled=true, HTTPS and HTTP/2 from a certificate generated on first start
+                "herald.tls.self-signed", "true");
     }
 
     static String banner(String baseUri) {

@@ -2,6 +2,8 @@ package io.herald.embedded;
 
 import io.herald.http.CorsFilter;
 import io.herald.http.RequestContextFilter;
+import io.herald.drain.InFlightFilter;
+import io.herald.metrics.AuthFailureFilter;
 import io.herald.stream.EventStreamFilter;
 import jakarta.servlet.Filter;
 
@@ -14,6 +16,7 @@ import java.util.List;
 final class HeraldFilters {
 
     static final List<Class<? extends Filter>> ALL = List.of(CorsFilter.class, RequestContextFilter.class,
+            InFlightFilter.class, AuthFailureFilter.class,
             EventStreamFilter.class);
 
     private HeraldFilters() {

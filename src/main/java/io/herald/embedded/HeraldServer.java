@@ -9,6 +9,9 @@ import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.StaticHttpHandler;
+import org.glassfish.grizzly.http2.Http2AddOn;
+import org.glassfish.grizzly.http2.Http2Configuration;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.servlet.FilterRegistration;
 import org.glassfish.grizzly.servlet.ServletRegistration;
 import org.glassfish.grizzly.servlet.WebappContext;
@@ -16,6 +19,8 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
+import io.herald.drain.Drain;
+import io.herald.metrics.MetricsServlet;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -37,19 +42,29 @@ public final class HeraldServer implements AutoCloseable {
     private final SmallRyeConfig config;
     private final WeldContainer weld;
     private final HttpServer http;
+    private final HttpServer redirect;
     private final URI baseUri;
+    private final URI redirectUri;
 
-    private HeraldServer(SmallRyeConfig config, WeldContainer weld, HttpServer http, URI baseUri) {
+    private HeraldServer(SmallRyeConfig config, WeldContainer weld, HttpServer http, URI baseUri, HttpServer redirect,
+                         URI redirectUri) {
         this.config = config;
         this.weld = weld;
         this.http = http;
         this.baseUri = baseUri;
+        this.redirect = redirect;
+        this.redirectUri = redirectUri;
     }
 
     public static void main(String[] args) throws Exception {
         // The launcher's default run is the demo profile; any configured herald.profile wins.
         HeraldServer server = start(Map.of(DemoProfile.KEY, DemoProfile.NAME), Map.of());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "herald-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // JUL may already be reset by its own shutdown hook, so the drain is announced here
+            System.out.println("Herald draining (readiness down, then streams closed) and stopping");
+            server.close();
+            System.out.println("Herald stopped");
+        }, "herald-shutdown"));
         if (server.isDemo()) {
             System.out.println(DemoProfile.banner(server.baseUri().toString()));
         }
@@ -78,26 +93,57 @@ public final class HeraldServer implements AutoCloseable {
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();
         releaseQuietly(resolver, cl);
         resolver.registerConfig(config, cl);
-        WeldContainer weld = new Weld().initialize();
+        // no Weld shutdown hook of its own: on SIGTERM the launcher's hook drains first, then stops CDI
+        WeldContainer weld = new Weld().property("org.jboss.weld.se.shutdownHook", false).initialize();
         HttpServer http = null;
+        HttpServer redirect = null;
         try {
             String host = config.getOptionalValue("herald.http.host", String.class).orElse("0.0.0.0");
             int port = config.getOptionalValue("herald.http.port", Integer.class).orElse(8080);
-            http = new HttpServer();
-            NetworkListener listener = new NetworkListener("herald", host, port);
             // Bytes Grizzly may hold for one connection before isReady() turns false; past it, a stalled client
             // fills its own Herald queue and is dropped, instead of growing Grizzly's write queue without bound.
-            listener.setMaxPendingBytes(config.getOptionalValue("herald.http.max-pending-bytes", Integer.class)
-                    .orElse(256 * 1024));
+            int maxPending = config.getOptionalValue("herald.http.max-pending-bytes", Integer.class).orElse(256 * 1024);
+            http = new HttpServer();
+            NetworkListener plain = new NetworkListener("herald", host, port);
+            plain.setMaxPendingBytes(maxPending);
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
-            listener.setMaxHttpHeaderSize(16 * 1024);
+            plain.setMaxHttpHeaderSize(16 * 1024);
             // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
             // client's socket soak up megabytes before Herald notices and drops it.
             int sendBuffer = config.getOptionalValue("herald.http.socket-send-buffer-bytes", Integer.class).orElse(65536);
             if (sendBuffer > 0) {
-                listener.getTransport().setWriteBufferSize(sendBuffer);
+                plain.getTransport().setWriteBufferSize(sendBuffer);
             }
-            http.addListener(listener);
+            NetworkListener listener = plain;
+            boolean tls = TlsSetup.enabled(config);
+            if (tls) {
+                listener = new NetworkListener("herald-https", host,
+                        config.getOptionalValue("herald.https.port", Integer.class).orElse(8443));
+                listener.setMaxPendingBytes(maxPending);
+                listener.setMaxHttpHeaderSize(16 * 1024);
+                if (sendBuffer > 0) {
+                    listener.getTransport().setWriteBufferSize(sendBuffer);
+                }
+                listener.setSecure(true);
+                listener.setSSLEngineConfig(new SSLEngineConfigurator(TlsSetup.context(config), false, false, false));
+                if (config.getOptionalValue("herald.http2.enabled", Boolean.class).orElse(true)) {
+                    // h2 is offered through the JDK's ALPN; clients without it keep HTTP/1.1 on the same port
+                    listener.registerAddOn(new Http2AddOn(Http2Configuration.builder()
+                            .maxConcurrentStreams(config.getOptionalValue("herald.http2.max-concurrent-streams",
+                                    Integer.class).orElse(1000))
+                            .build()));
+                }
+                http.addListener(listener);
+                if (config.getOptionalValue("herald.tls.redirect", Boolean.class).orElse(true)) {
+                    redirect = new HttpServer();
+                    redirect.addListener(plain);
+                    redirect.getServerConfiguration().addHttpHandler(new HttpsRedirect(listener), "/");
+                } else {
+                    http.addListener(plain);
+                }
+            } else {
+                http.addListener(plain);
+            }
 
             WebappContext context = new WebappContext("herald", "");
             ServletRegistration jaxrs = context.addServlet("jaxrs",
@@ -109,6 +155,10 @@ public final class HeraldServer implements AutoCloseable {
             FilterRegistration loader = context.addFilter("herald-context-loader", new ContextClassLoaderFilter(cl));
             loader.addMappingForUrlPatterns(null, "/*");
             loader.setAsyncSupported(true);
+            ServletRegistration metrics = context.addServlet("herald-metrics", weld.select(MetricsServlet.class).get());
+            metrics.addMapping("/metrics");
+            ServletRegistration health = context.addServlet("herald-health", new HealthEndpoints(weld));
+            health.addMapping("/health", "/health/*");
             for (Class<? extends Filter> type : HeraldFilters.ALL) {
                 WebFilter spec = type.getAnnotation(WebFilter.class);
                 FilterRegistration filter = context.addFilter(spec.filterName(), weld.select(type).get());
@@ -123,12 +173,19 @@ public final class HeraldServer implements AutoCloseable {
             }
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
             http.start();
+            if (redirect != null) {
+                redirect.start();
+            }
             String shownHost = "0.0.0.0".equals(host) ? "localhost" : host;
-            URI base = URI.create("http://" + shownHost + ":" + listener.getPort() + "/");
-            return new HeraldServer(config, weld, http, base);
+            URI base = URI.create((tls ? "https://" : "http://") + shownHost + ":" + listener.getPort() + "/");
+            URI redirectBase = redirect == null ? null : URI.create("http://" + shownHost + ":" + plain.getPort() + "/");
+            return new HeraldServer(config, weld, http, base, redirect, redirectBase);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.shutdownNow();
+            }
+            if (redirect != null) {
+                redirect.shutdownNow();
             }
             weld.shutdown();
             throw e;
@@ -169,6 +226,11 @@ public final class HeraldServer implements AutoCloseable {
         return baseUri.getPort();
     }
 
+    /** The plain-HTTP address that redirects to HTTPS, when TLS is on; empty otherwise. */
+    public java.util.Optional<URI> redirectUri() {
+        return java.util.Optional.ofNullable(redirectUri);
+    }
+
     public WeldContainer cdi() {
         return weld;
     }
@@ -177,15 +239,22 @@ public final class HeraldServer implements AutoCloseable {
         return config;
     }
 
-    /** Closes every stream cleanly (clients reconnect elsewhere), then stops the HTTP server. */
+    /**
+     * Drains (readiness down, then streams closed with a low {@code retry:} so clients reconnect elsewhere, then
+     * accepted publishes completed), then stops CDI and the HTTP server.
+     */
     @Override
     public void close() {
         try {
             if (weld.isRunning()) {
+                weld.select(Drain.class).get().run();
                 weld.shutdown();
             }
         } finally {
             http.shutdownNow();
+            if (redirect != null) {
+                redirect.shutdownNow();
+            }
             LOG.fine("Herald stopped");
         }
     }

@@ -62,6 +62,8 @@ public class BrokerProducer {
     /** This node's name in the cluster: new at every start, so a restarted node never inherits a dead one's keys. */
     private final String nodeId = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
     private RedisConnections redis;
+    @Inject
+    HubStats stats;
 
     boolean isRedis() {
         if ("memory".equals(kind)) {
@@ -76,7 +78,7 @@ public class BrokerProducer {
     /** One client for the broker and the directory. The hash tag keeps every key in one Redis Cluster slot. */
     private synchronized RedisConnections redis() {
         if (redis == null) {
-            redis = new RedisConnections(redisUri, timeoutMs, retryAfterSeconds);
+            redis = new RedisConnections(redisUri, timeoutMs, retryAfterSeconds, stats::countBrokerError);
         }
         return redis;
     }

@@ -220,6 +220,9 @@ public final class RedisBroker implements EventBroker {
                 if (!running) {
                     return;
                 }
+                if (!(e instanceof io.herald.history.BrokerUnavailableException)) {
+                    redis.failed();
+                }
                 LOG.log(Level.FINE, "Redis stream read failed; retrying from " + position, e);
                 sleep(backoffMs);
                 backoffMs = Math.min(1000, backoffMs * 2);

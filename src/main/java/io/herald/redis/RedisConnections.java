@@ -30,11 +30,18 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisClient client;
     private final long retryAfterSeconds;
     private final long timeoutMs;
+    private final Runnable onError;
     private StatefulRedisConnection<String, String> commands;
     private StatefulRedisConnection<String, String> reader;
     private long nextAttemptNanos;
 
     public RedisConnections(String uri, long timeoutMs, long retryAfterSeconds) {
+        this(uri, timeoutMs, retryAfterSeconds, () -> { });
+    }
+
+    /** {@code onError} hears of every failed call, for the broker-error metric. */
+    public RedisConnections(String uri, long timeoutMs, long retryAfterSeconds, Runnable onError) {
+        this.onError = onError;
         this.retryAfterSeconds = retryAfterSeconds;
         this.timeoutMs = timeoutMs;
         this.resources = ClientResources.builder()
@@ -97,11 +104,17 @@ public final class RedisConnections implements AutoCloseable {
         }
     }
 
+    /** Counts a failure that did not go through {@link #unavailable}. */
+    public void failed() {
+        onError.run();
+    }
+
     public long timeoutMs() {
         return timeoutMs;
     }
 
     public BrokerUnavailableException unavailable(String message, Throwable cause) {
+        onError.run();
         return new BrokerUnavailableException(message, cause, retryAfterSeconds);
     }
 

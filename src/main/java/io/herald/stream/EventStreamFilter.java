@@ -6,6 +6,7 @@ import io.herald.delivery.ClientDetails;
 import io.herald.delivery.Connection;
 import io.herald.delivery.HeartbeatScheduler;
 import io.herald.delivery.Viewer;
+import io.herald.drain.Drain;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -43,6 +44,14 @@ public class EventStreamFilter implements Filter {
     @Inject
     @ConfigProperty(name = "herald.unavailable.retry-ms", defaultValue = "5000")
     long unavailableRetryMs;
+    @Inject
+    Drain drain;
+    @Inject
+    @ConfigProperty(name = "herald.compression.enabled", defaultValue = "false")
+    boolean compression;
+    @Inject
+    @ConfigProperty(name = "herald.compression.level", defaultValue = "6")
+    int compressionLevel;
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -56,6 +65,10 @@ public class EventStreamFilter implements Filter {
         if (!StreamRequest.acceptsEventStream(request.getHeader("Accept"))) {
             ServletResponses.error(response, 406, "not_acceptable",
                     "GET /api/events is an event stream: send Accept: text/event-stream");
+            return;
+        }
+        if (drain.isDraining()) {
+            ServletResponses.unavailable(response, "draining", drain.retryMs());
             return;
         }
         StreamRequest stream;
@@ -95,13 +108,21 @@ public class EventStreamFilter implements Filter {
     private void open(HttpServletRequest request, HttpServletResponse response, StreamRequest stream, Viewer viewer)
             throws IOException {
         ServletResponses.streamHeaders(response);
+        GzipFrames gzip = null;
+        if (compression) {
+            response.addHeader("Vary", "Accept-Encoding");
+            if (StreamRequest.acceptsGzip(request.getHeader("Accept-Encoding"))) {
+                response.setHeader("Content-Encoding", "gzip");
+                gzip = new GzipFrames(compressionLevel);
+            }
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
         ServletOutputStream out = response.getOutputStream();
         Connection connection = registry.newConnection(registry.newClientId(), stream.subscription().patterns(),
                 stream.subscription().eventTypes(), stream.envelope(), viewer,
                 new ClientDetails(request.getHeader("User-Agent"), request.getRemoteAddr()));
-        ServletOutbound outbound = new ServletOutbound(async, out, connection);
+        ServletOutbound outbound = new ServletOutbound(async, out, connection, gzip);
         async.addListener(outbound);
         registry.open(connection, outbound, stream.lastEventId(), heartbeats.intervalMs(),
                 () -> out.setWriteListener(outbound));

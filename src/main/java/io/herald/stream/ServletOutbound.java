@@ -16,12 +16,15 @@ final class ServletOutbound implements Outbound, WriteListener, AsyncListener {
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final Connection connection;
+    /** Null unless the stream is gzip-compressed ({@code herald.compression.enabled} and the client accepts it). */
+    private final GzipFrames gzip;
     private volatile boolean completed;
 
-    ServletOutbound(AsyncContext async, ServletOutputStream out, Connection connection) {
+    ServletOutbound(AsyncContext async, ServletOutputStream out, Connection connection, GzipFrames gzip) {
         this.async = async;
         this.out = out;
         this.connection = connection;
+        this.gzip = gzip;
     }
 
     @Override
@@ -31,7 +34,7 @@ final class ServletOutbound implements Outbound, WriteListener, AsyncListener {
 
     @Override
     public void write(byte[] frame) throws IOException {
-        out.write(frame);
+        out.write(gzip == null ? frame : gzip.frame(frame));
     }
 
     @Override
@@ -46,9 +49,25 @@ final class ServletOutbound implements Outbound, WriteListener, AsyncListener {
         }
         completed = true;
         try {
+            if (gzip != null) {
+                endGzip();
+            }
             async.complete();
         } catch (IllegalStateException e) {
             // already completed by the container (client gone)
+        }
+    }
+
+    /** Ends the gzip member when the socket can take it; a client that went away needs no trailer. */
+    private void endGzip() {
+        try {
+            if (out.isReady()) {
+                out.write(gzip.finish());
+            } else {
+                gzip.end();
+            }
+        } catch (IOException | RuntimeException e) {
+            gzip.end();
         }
     }
 

@@ -34,6 +34,27 @@ public record StreamRequest(Subscription subscription, boolean envelope, String 
         return v == null ? List.of() : Arrays.asList(v);
     }
 
+    /** Whether an {@code Accept-Encoding} header accepts gzip (not refused with {@code q=0}). */
+    public static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.trim().split(";");
+            String name = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("gzip") || name.equals("x-gzip") || name.equals("*")) {
+                for (int i = 1; i < parts.length; i++) {
+                    String q = parts[i].trim().replace(" ", "");
+                    if (q.startsWith("q=") && q.substring(2).matches("0(\\.0*)?")) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True unless the Accept header lists media types and none of them covers text/event-stream. */
     public static boolean acceptsEventStream(String accept) {
         if (accept == null || accept.isBlank()) {

@@ -29,6 +29,7 @@ public final class SseClient implements AutoCloseable {
     private final int status;
     private final Map<String, String> headers;
     private final InputStream body;
+    private final java.util.concurrent.atomic.AtomicLong wireBytes = new java.util.concurrent.atomic.AtomicLong();
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
     private final List<SseEvent> events = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
@@ -197,7 +198,7 @@ public final class SseClient implements AutoCloseable {
         byte[] buf = new byte[8192];
         ByteArrayOutputStream pendingLine = new ByteArrayOutputStream();
         boolean lastWasCr = false;
-        try (InputStream in = body) {
+        try (InputStream in = decoded(body)) {
             int n;
             while ((n = in.read(buf)) != -1) {
                 synchronized (raw) {
@@ -223,6 +224,36 @@ public final class SseClient implements AutoCloseable {
         } finally {
             ended = true;
         }
+    }
+
+    /** The body as sent, counted, then gunzipped when the server sent {@code Content-Encoding: gzip}. */
+    private InputStream decoded(InputStream in) throws IOException {
+        InputStream counted = new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int c = super.read();
+                if (c >= 0) {
+                    wireBytes.incrementAndGet();
+                }
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    wireBytes.addAndGet(n);
+                }
+                return n;
+            }
+        };
+        return "gzip".equalsIgnoreCase(headers.get("content-encoding"))
+                ? new java.util.zip.GZIPInputStream(counted, 8192) : counted;
+    }
+
+    /** Body bytes received on the wire (compressed, when the stream is). */
+    public long wireBytes() {
+        return wireBytes.get();
     }
 
     private final class ParserState {

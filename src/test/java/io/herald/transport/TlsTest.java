@@ -1,0 +1,121 @@
+package io.herald.transport;
+
+import io.herald.embedded.HeraldServer;
+import io.herald.testing.EmbeddedHerald;
+import io.herald.testing.HeraldConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.Base64;
+import java.util.Map;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TLS on the embedded listener: a self-signed certificate generated on first start, a real handshake that
+ * negotiates HTTP/2, plain HTTP redirected to HTTPS, and a PEM certificate and key as the other key source.
+ */
+@ExtendWith(EmbeddedHerald.class)
+@HeraldConfig({"herald.tls.self-signed=true", "herald.tls.keystore=target/test-tls/tls-test.p12",
+        "herald.tls.password=test-secret", "herald.https.port=0"})
+class TlsTest {
+
+    static final Path KEYSTORE = Path.of("target/test-tls/tls-test.p12");
+
+    @Test
+    void selfSignedCertificateIsGeneratedOnFirstStartAndKeptAfter() throws Exception {
+        Path fresh = Files.createTempDirectory(Path.of("target"), "tls-first-start").resolve("demo.p12");
+        Map<String, String> config = Map.of("herald.http.port", "0", "herald.https.port", "0",
+                "herald.http.host", "127.0.0.1", "herald.tls.self-signed", "true", "herald.tls.keystore", fresh.toString());
+        Map<String, String> noSelfSigned = Map.of("herald.http.port", "0", "herald.https.port", "0",
+                "herald.http.host", "127.0.0.1", "herald.tls.enabled", "true", "herald.tls.keystore", fresh.toString());
+        java.io.IOException refused = assertThrows(java.io.IOException.class, () -> HeraldServer.start(noSelfSigned));
+        assertTrue(refused.getMessage().contains("does not exist"), refused.getMessage());
+        assertFalse(Files.exists(fresh), "no certificate is made unless herald.tls.self-signed allows it");
+        Certificate first;
+        try (HeraldServer s = HeraldServer.start(config)) {
+            assertTrue(Files.exists(fresh), "generated on first start");
+            first = KeyStore.getInstance(fresh.toFile(), "changeit".toCharArray()).getCertificate("herald");
+        }
+        try (HeraldServer s = HeraldServer.start(config)) {
+            Certificate second = KeyStore.getInstance(fresh.toFile(), "changeit".toCharArray()).getCertificate("herald");
+            assertEquals(first, second, "the second start reuses the certificate instead of making a new one");
+        }
+    }
+
+    @Test
+    void handshakeNegotiatesHttp2WithTheGeneratedCertificate(HeraldServer server) throws Exception {
+        assertEquals("https", server.baseUri().getScheme());
+        HttpClient client = TlsClients.client(KEYSTORE, "test-secret", HttpClient.Version.HTTP_2);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(HttpClient.Version.HTTP_2, r.version(), "ALPN chose h2");
+        assertTrue(r.sslSession().isPresent());
+        assertTrue(r.sslSession().get().getProtocol().startsWith("TLSv1."), r.sslSession().get().getProtocol());
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCertificateIsRefused(HeraldServer server) {
+        HttpClient untrusting = HttpClient.newHttpClient();
+        assertThrows(SSLHandshakeException.class, () -> untrusting.send(
+                HttpRequest.newBuilder(server.baseUri().resolve("health/live")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Test
+    void plainHttpIsRedirectedToHttpsKeepingPathQueryAndMethod(HeraldServer server) throws Exception {
+        URI plain = server.redirectUri().orElseThrow();
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(plain.resolve("api/events?channel=a.b&x=1"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(308, get.statusCode());
+        String https = "https://" + plain.getHost() + ":" + server.port();
+        assertEquals(https + "/api/events?channel=a.b&x=1", get.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(plain.resolve("api/channels/c/events"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(308, post.statusCode(), "308 keeps the POST a POST");
+        assertEquals(https + "/api/channels/c/events", post.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void pemCertificateAndKeyServeTheSameWay() throws Exception {
+        KeyStore store = KeyStore.getInstance(KEYSTORE.toFile(), "test-secret".toCharArray());
+        Certificate cert = store.getCertificate("herald");
+        Key key = store.getKey("herald", "test-secret".toCharArray());
+        Path dir = Files.createDirectories(Path.of("target/test-tls/pem"));
+        Path certFile = dir.resolve("cert.pem");
+        Path keyFile = dir.resolve("key.pem");
+        Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
+        try (HeraldServer pemServer = HeraldServer.start(Map.of("herald.http.port", "0", "herald.https.port", "0",
+                "herald.http.host", "127.0.0.1", "herald.tls.cert", certFile.toString(),
+                "herald.tls.key", keyFile.toString()))) {
+            HttpClient client = TlsClients.client(KEYSTORE, "test-secret", HttpClient.Version.HTTP_1_1);
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(pemServer.baseUri().resolve("health/live"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals(cert, r.sslSession().orElseThrow().getPeerCertificates()[0]);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+}
