@@ -105,6 +105,7 @@ public final class HeraldServer implements AutoCloseable {
             int maxPending = config.getOptionalValue("herald.http.max-pending-bytes", Integer.class).orElse(256 * 1024);
             http = new HttpServer();
             NetworkListener plain = new NetworkListener("herald", host, port);
+            plain.registerAddOn(new InvalidUriAddOn());
             plain.setMaxPendingBytes(maxPending);
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
@@ -119,6 +120,7 @@ public final class HeraldServer implements AutoCloseable {
             if (tls) {
                 listener = new NetworkListener("herald-https", host,
                         config.getOptionalValue("herald.https.port", Integer.class).orElse(8443));
+                listener.registerAddOn(new InvalidUriAddOn());
                 listener.setMaxPendingBytes(maxPending);
                 listener.setMaxHttpHeaderSize(16 * 1024);
                 if (sendBuffer > 0) {
@@ -171,6 +173,7 @@ public final class HeraldServer implements AutoCloseable {
             if (Files.isDirectory(webapp)) {
                 http.getServerConfiguration().addHttpHandler(new StaticHttpHandler(webapp.toString()), "/");
             }
+            http.getServerConfiguration().addHttpHandler(InvalidUriAddOn.handler(), InvalidUriAddOn.PATH);
             http.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrorPages());
             http.start();
             if (redirect != null) {
