@@ -1,10 +1,13 @@
 package io.herald.embedded;
 
+import io.herald.api.HeraldApplication;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import jakarta.servlet.Filter;
 import jakarta.servlet.annotation.WebFilter;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -28,6 +31,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -84,6 +88,16 @@ public final class HeraldServer implements AutoCloseable {
      * With {@code herald.profile=demo}, the demo profile's settings come in just above the launcher defaults.
      */
     public static HeraldServer start(Map<String, String> launcherDefaults, Map<String, String> overrides)
+            throws IOException {
+        return start(launcherDefaults, overrides, List.of());
+    }
+
+    /**
+     * Starts a server that also mounts an enterprise app's own JAX-RS applications, each at its
+     * {@code @ApplicationPath}, next to Herald's {@code /api}, as a WAR that extends Herald does on a server.
+     */
+    public static HeraldServer start(Map<String, String> launcherDefaults, Map<String, String> overrides,
+                                     List<Class<? extends Application>> applications)
             throws IOException {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         SmallRyeConfig config = config(cl, launcherDefaults, Map.of(), overrides);
@@ -148,11 +162,12 @@ public final class HeraldServer implements AutoCloseable {
             }
 
             WebappContext context = new WebappContext("herald", "");
-            ServletRegistration jaxrs = context.addServlet("jaxrs",
-                    new ServletContainer(new ResourceConfig().packages(true, "io.herald")));
-            jaxrs.addMapping("/api/*");
-            jaxrs.setAsyncSupported(true);
-            jaxrs.setLoadOnStartup(1);
+            // Herald's resources as the WAR mounts them, plus the embedded-only demo login (404 unless demo)
+            mount(context, HeraldApplication.class, new ResourceConfig(new HeraldApplication().getClasses())
+                    .register(DemoLoginResource.class));
+            for (Class<? extends Application> application : applications) {
+                mount(context, application, ResourceConfig.forApplicationClass(application));
+            }
             // Grizzly gives each webapp a class loader of its own; requests must see the config registered above
             FilterRegistration loader = context.addFilter("herald-context-loader", new ContextClassLoaderFilter(cl));
             loader.addMappingForUrlPatterns(null, "/*");
@@ -193,6 +208,15 @@ public final class HeraldServer implements AutoCloseable {
             weld.shutdown();
             throw e;
         }
+    }
+
+    /** One Jersey servlet per JAX-RS application, mapped at its {@code @ApplicationPath}: the WAR's resources, no scanning. */
+    private static void mount(WebappContext context, Class<? extends Application> application, ResourceConfig resources) {
+        String path = application.getAnnotation(ApplicationPath.class).value().replaceAll("^/*|/*$", "");
+        ServletRegistration jaxrs = context.addServlet(application.getName(), new ServletContainer(resources));
+        jaxrs.addMapping(path.isEmpty() ? "/*" : "/" + path + "/*");
+        jaxrs.setAsyncSupported(true);
+        jaxrs.setLoadOnStartup(1);
     }
 
     private static void releaseQuietly(ConfigProviderResolver resolver, ClassLoader loader) {

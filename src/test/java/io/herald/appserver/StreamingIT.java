@@ -1,0 +1,259 @@
+package io.herald.appserver;
+
+import io.herald.testing.Await;
+import io.herald.testing.Http;
+import io.herald.testing.ServerTarget;
+import io.herald.testing.SseClient;
+import io.herald.testing.SseEvent;
+import io.herald.testing.TestTokens;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The deployed WAR's stream on every target: headers and first bytes, replay and reset, a slow client, and
+ * in-process publishing through a CDI event. The same bytes are expected everywhere: Herald's stream is a servlet
+ * filter, so RESTEasy's blank lines at the start of a JAX-RS SSE stream (WildFly) never appear.
+ */
+class StreamingIT {
+
+    @RegisterExtension
+    static final Extension SERVER = ServerTarget.extension();
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.herald("streaming", "herald.retry-ms=2500", "herald.heartbeat.interval-ms=120000",
+                "herald.client.queue-size=2048", "herald.publish.max-bytes=1048576");
+    }
+
+    @ArquillianResource
+    URL url;
+    URI base;
+
+    @BeforeEach
+    void base() {
+        base = ServerTarget.base(url);
+    }
+
+    @Test
+    void headersAndFirstBytesArriveBeforeAnyEvent() throws Exception {
+        long start = System.nanoTime();
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.first&channel=as.other")) {
+            long headersMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, client.status());
+            // the filter's headers, identical on the three servers
+            assertEquals("text/event-stream;charset=UTF-8", client.header("Content-Type").orElseThrow().replace(" ", ""));
+            assertEquals("no-cache, no-store", client.header("Cache-Control").orElseThrow());
+            assertEquals("no", client.header("X-Accel-Buffering").orElseThrow());
+            assertTrue(client.header("Connection").isEmpty(), "Herald sets no Connection header");
+            assertTrue(headersMs < 5000, "headers took " + headersMs + " ms with no event published");
+            assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
+            assertTrue(Pattern.compile("\\Aretry: 2500\n\nevent: connected\ndata: \\{\"clientId\":\"[A-Za-z0-9_-]+\","
+                    + "\"channels\":\\[\"as.first\",\"as.other\"],\"retryMs\":2500,\"heartbeatIntervalMs\":120000}\n\n\\z")
+                    .matcher(client.rawText()).matches(), client::rawText);
+
+            // events arrive one by one, each before the next is published: nothing buffers the stream
+            for (int i = 0; i < 3; i++) {
+                String id = Http.publish(base, "as.first", "tick", "\"n" + i + "\"");
+                String frame = "id: " + id + "\nevent: tick\ndata: n" + i + "\n\n";
+                assertTrue(client.awaitRaw(frame, WAIT), () -> "event not delivered alone: " + client.rawText());
+            }
+        }
+    }
+
+    @Test
+    void replayByLastEventIdHasNoGapAndNoDouble() throws Exception {
+        try (SseClient reference = SseClient.open(base, "api/events?channel=as.replay.*")) {
+            assertTrue(reference.awaitCount("connected", 1, WAIT));
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            try {
+                List<Future<List<SseEvent>>> resuming = new ArrayList<>();
+                for (int c = 0; c < 3; c++) {
+                    int seed = c;
+                    resuming.add(pool.submit(() -> resumeRepeatedly(seed)));
+                }
+                Thread.sleep(300);
+                List<Future<?>> publishers = new ArrayList<>();
+                for (int p = 0; p < 2; p++) {
+                    int publisher = p;
+                    publishers.add(pool.submit(() -> {
+                        for (int batch = 0; batch < 20; batch++) {
+                            StringBuilder body = new StringBuilder("[");
+                            for (int k = 0; k < 10; k++) {
+                                body.append(k == 0 ? "" : ",").append("{\"channel\":\"as.replay.").append(k % 2 == 0 ? "a" : "b")
+                                        .append("\",\"event\":\"n\",\"data\":\"p").append(publisher).append('-')
+                                        .append(batch).append('-').append(k).append("\"}");
+                            }
+                            var r = Http.post(base, "api/events", body.append(']').toString());
+                            assertEquals(201, r.statusCode(), r.body());
+                            Thread.sleep(40);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : publishers) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                assertTrue(reference.awaitCount("n", 400, WAIT), "reference got " + reference.events("n").size());
+                List<SseEvent> all = reference.events("n");
+                for (Future<List<SseEvent>> f : resuming) {
+                    List<SseEvent> got = f.get(60, TimeUnit.SECONDS);
+                    assertEquals(ids(all), ids(got), "a resuming client's events, across its reconnects");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Connects, reads a little, drops the connection, resumes with Last-Event-ID; until it has all 400 events. */
+    private List<SseEvent> resumeRepeatedly(int seed) throws Exception {
+        Random random = new Random(seed);
+        List<SseEvent> got = new ArrayList<>();
+        String lastId = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (got.size() < 400 && System.nanoTime() < deadline) {
+            Map<String, String> headers = lastId == null ? Map.of() : Map.of("Last-Event-ID", lastId);
+            try (SseClient client = SseClient.open(base, "api/events?channel=as.replay.*", headers)) {
+                if (!client.awaitCount("connected", 1, WAIT)) {
+                    throw new AssertionError("no connected event");
+                }
+                if (lastId == null && !client.awaitCount("n", 1, Duration.ofSeconds(30))) {
+                    throw new AssertionError("the first session got no event"); // without an id, a resume would start live
+                }
+                Thread.sleep(100 + random.nextInt(300));
+                client.close();
+                client.awaitEnd(Duration.ofSeconds(2));
+                got.addAll(client.events("n"));
+                lastId = client.lastEventId().isEmpty() ? lastId : client.lastEventId();
+            }
+        }
+        return got;
+    }
+
+    private static List<String> ids(List<SseEvent> events) {
+        return events.stream().map(e -> e.id() + " " + e.data()).toList();
+    }
+
+    @Test
+    void unknownLastEventIdGetsAResetWithItsResumePosition() throws Exception {
+        String before = Http.publish(base, "as.reset", "n", "1");
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.reset", Map.of("Last-Event-ID", "not-an-id"))) {
+            assertTrue(client.awaitCount("reset", 1, WAIT), client::rawText);
+            SseEvent reset = client.events("reset").get(0);
+            assertTrue(reset.data().startsWith("{\"reason\":"), reset.data());
+            assertTrue(reset.data().contains("\"resumeFrom\":\"" + reset.id() + "\""), reset.data());
+            assertTrue(reset.id() != null, "the reset carries its resume position as its id");
+            String after = Http.publish(base, "as.reset", "n", "2");
+            assertTrue(client.awaitCount("n", 1, WAIT), client::rawText);
+            assertEquals(after, client.events("n").get(0).id(), "live again after the reset, nothing replayed twice");
+        }
+    }
+
+    @Test
+    void stalledClientIsDroppedWhileAnotherKeepsUp() throws Exception {
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET " + base.getPath() + "api/events?channel=as.slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Accept: text/event-stream\r\nUser-Agent: stalled\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // it never reads a byte from here on
+            try (SseClient healthy = SseClient.open(base, "api/events?channel=as.slow")) {
+                assertTrue(healthy.awaitCount("connected", 1, WAIT));
+                assertTrue(Await.until(() -> Http.get(base, "api/clients").body().contains("stalled"), WAIT),
+                        "the stalled client is registered");
+                String pad = "\"" + "x".repeat(2000) + "\"";
+                for (int i = 0; i < 5000; i += 50) {
+                    StringBuilder batch = new StringBuilder("[");
+                    for (int k = 0; k < 50; k++) {
+                        batch.append(k == 0 ? "" : ",").append("{\"channel\":\"as.slow\",\"event\":\"n\",\"data\":{\"i\":")
+                                .append(i + k).append(",\"pad\":").append(pad).append("}}");
+                    }
+                    var r = Http.post(base, "api/events", batch.append(']').toString());
+                    assertEquals(201, r.statusCode(), r.body());
+                }
+                assertTrue(healthy.awaitCount("n", 5000, Duration.ofSeconds(30)),
+                        "healthy client got " + healthy.events("n").size() + " of 5000");
+                List<SseEvent> got = healthy.events("n");
+                for (int i = 0; i < 5000; i++) {
+                    assertTrue(got.get(i).data().startsWith("{\"i\":" + i + ","), "in order at " + i);
+                }
+                assertTrue(Await.until(() -> !Http.get(base, "api/clients").body().contains("stalled"), WAIT),
+                        "the stalled client was dropped");
+                String stats = Http.get(base, "api/stats").body();
+                assertTrue(stats.contains("\"slowClientsDropped\":1"), stats);
+            }
+        }
+    }
+
+    /**
+     * Herald's CDI interceptors fire on every server: on the stream (its admission runs in the servlet filter), on
+     * the JAX-RS publish resource and on the admin views. Permanent refusals keep their status (a browser
+     * EventSource does not retry them).
+     */
+    @Test
+    void authAndPermissionInterceptorsAnswer401And403() throws Exception {
+        String reader = "Bearer " + TestTokens.forSubject("reader").subscribe("private.room").sign();
+        String other = "Bearer " + TestTokens.forSubject("other").subscribe("private.elsewhere").publish("private.elsewhere").sign();
+        try (SseClient anonymous = SseClient.open(base, "api/events?channel=private.room");
+             SseClient forbidden = SseClient.open(base, "api/events?channel=private.room", Map.of("Authorization", other))) {
+            assertEquals(401, anonymous.status(), anonymous::rawText);
+            assertEquals(403, forbidden.status(), forbidden::rawText);
+        }
+        String event = "{\"event\":\"n\",\"data\":1}";
+        assertEquals(401, Http.raw(base, "POST", "api/channels/private.room/events",
+                Map.of("Content-Type", "application/json"), event).statusCode());
+        assertEquals(403, Http.raw(base, "POST", "api/channels/private.room/events",
+                Map.of("Content-Type", "application/json", "Authorization", other), event).statusCode());
+        assertEquals(401, Http.raw(base, "GET", "api/stats", Map.of(), null).statusCode());
+        assertEquals(403, Http.raw(base, "GET", "api/stats", Map.of("Authorization", reader), null).statusCode());
+
+        try (SseClient allowed = SseClient.open(base, "api/events?channel=private.room", Map.of("Authorization", reader))) {
+            assertEquals(200, allowed.status());
+            assertTrue(allowed.awaitCount("connected", 1, WAIT), allowed::rawText);
+            String id = Http.publish(base, "private.room", "n", "\"for readers\"");
+            assertTrue(allowed.awaitRaw("id: " + id + "\nevent: n\ndata: for readers\n\n", WAIT), allowed::rawText);
+        }
+    }
+
+    @Test
+    void aCdiEventFiredInTheApplicationReachesSubscribers() throws Exception {
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.cdi.*")) {
+            assertTrue(client.awaitCount("connected", 1, WAIT));
+            var r = Http.post(base, "test-hooks/cdi-publish?channel=as.cdi.orders&event=shipped", "order 17 shipped");
+            assertEquals(202, r.statusCode(), r.body());
+            assertTrue(client.awaitCount("shipped", 1, WAIT), client::rawText);
+            SseEvent shipped = client.events("shipped").get(0);
+            assertEquals("order 17 shipped", shipped.data());
+            assertTrue(shipped.id() != null, "a CDI-published event gets a hub id like any other");
+        }
+    }
+}
