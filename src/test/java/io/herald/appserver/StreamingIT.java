@@ -190,27 +190,48 @@ class StreamingIT {
                 assertTrue(healthy.awaitCount("connected", 1, WAIT));
                 assertTrue(Await.until(() -> Http.get(base, "api/clients").body().contains("stalled"), WAIT),
                         "the stalled client is registered");
+                // Publish in rounds of 5,000 until Herald drops the stalled client. Server difference: embedded
+                // Grizzly (max pending bytes 256 KiB) stops taking bytes for it early, so its Herald queue fills in
+                // the first round. Payara Micro's Grizzly has no per-connection bound that asadmin can set and took
+                // about 10 MiB more before isReady() turned false (dropped in the second round, measured). Either
+                // way the healthy client gets every event, in order, and the stalled one is dropped and counted.
                 String pad = "\"" + "x".repeat(2000) + "\"";
-                for (int i = 0; i < 5000; i += 50) {
-                    StringBuilder batch = new StringBuilder("[");
-                    for (int k = 0; k < 50; k++) {
-                        batch.append(k == 0 ? "" : ",").append("{\"channel\":\"as.slow\",\"event\":\"n\",\"data\":{\"i\":")
-                                .append(i + k).append(",\"pad\":").append(pad).append("}}");
+                int published = 0;
+                boolean dropped = false;
+                while (published < 40_000 && !dropped) {
+                    for (int end = published + 5000; published < end; published += 50) {
+                        StringBuilder batch = new StringBuilder("[");
+                        for (int k = 0; k < 50; k++) {
+                            batch.append(k == 0 ? "" : ",").append("{\"channel\":\"as.slow\",\"event\":\"n\",\"data\":{\"i\":")
+                                    .append(published + k).append(",\"pad\":").append(pad).append("}}");
+                        }
+                        var r = Http.post(base, "api/events", batch.append(']').toString());
+                        assertEquals(201, r.statusCode(), r.body());
                     }
-                    var r = Http.post(base, "api/events", batch.append(']').toString());
-                    assertEquals(201, r.statusCode(), r.body());
+                    int expected = published;
+                    assertTrue(healthy.awaitCount("n", expected, Duration.ofSeconds(30)),
+                            "healthy client got " + healthy.events("n").size() + " of " + expected);
+                    dropped = Await.until(() -> !Http.get(base, "api/clients").body().contains("stalled"),
+                            Duration.ofSeconds(3));
                 }
-                assertTrue(healthy.awaitCount("n", 5000, Duration.ofSeconds(30)),
-                        "healthy client got " + healthy.events("n").size() + " of 5000");
+                System.out.printf("slow client on %s: dropped=%s after %d events of ~2 KiB%n",
+                        ServerTarget.current(), dropped, published);
                 List<SseEvent> got = healthy.events("n");
-                for (int i = 0; i < 5000; i++) {
+                for (int i = 0; i < published; i++) {
                     assertTrue(got.get(i).data().startsWith("{\"i\":" + i + ","), "in order at " + i);
                 }
-                assertTrue(Await.until(() -> !Http.get(base, "api/clients").body().contains("stalled"), WAIT),
-                        "the stalled client was dropped");
+                assertTrue(dropped, () -> "the stalled client was not dropped after " + 40_000 + " events: " + clients());
                 String stats = Http.get(base, "api/stats").body();
                 assertTrue(stats.contains("\"slowClientsDropped\":1"), stats);
             }
+        }
+    }
+
+    private String clients() {
+        try {
+            return Http.get(base, "api/clients").body();
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
