@@ -39,6 +39,8 @@ public class HeartbeatScheduler {
     private static final byte[] PROBE = ":\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private ScheduledFuture<?> task;
+    // A probe scheduled just before undeploy may still run on the server's scheduler after the beans are gone
+    private volatile boolean stopped;
 
     public long intervalMs() {
         return intervalMs;
@@ -51,6 +53,9 @@ public class HeartbeatScheduler {
     }
 
     void beat() {
+        if (stopped) {
+            return;
+        }
         try {
             registry.broadcastFrame(frame(System.currentTimeMillis()));
             executors.scheduler().schedule(this::probe, PROBE_DELAY_MS, TimeUnit.MILLISECONDS);
@@ -60,6 +65,9 @@ public class HeartbeatScheduler {
     }
 
     void probe() {
+        if (stopped) {
+            return;
+        }
         try {
             registry.broadcastFrame(PROBE);
         } catch (RuntimeException e) {
@@ -76,6 +84,7 @@ public class HeartbeatScheduler {
 
     @PreDestroy
     synchronized void stop() {
+        stopped = true;
         if (task != null) {
             task.cancel(false);
         }

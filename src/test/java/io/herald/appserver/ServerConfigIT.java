@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * values to the log this test reads. Default timeout: 30 s (keep-alive {@code timeout-seconds}, and the HTTP/2
  * connection timeout of payara#7394).</li>
  * <li>WildFly: this test runs {@code jboss-cli --file=server-configs/wildfly/herald.cli} (it reloads the server),
- * then {@code :read-attribute}. Default timeout: Undertow's {@code no-request-timeout}, 60 s.</li>
+ * then {@code :read-attribute}. Default timeouts: the listener's {@code read-timeout} and {@code write-timeout},
+ * 90 s on WildFly 38 (Undertow 2.3.18+ exempts event streams), and {@code no-request-timeout}, 60 s.</li>
  * <li>Embedded: no server script; the key comes from the environment ({@code HERALD_MAX_CONNECTIONS}, set by the
  * failsafe execution). Default timeout: Grizzly's keep-alive idle timeout, 30 s.</li>
  * </ul>
@@ -65,7 +66,7 @@ class ServerConfigIT {
     void settingsAreAppliedAndReadBackThenAStreamOutlivesTheDefaultTimeout() throws Exception {
         long idleMs = switch (ServerTarget.current()) {
             case EMBEDDED, PAYARA -> 35_000;
-            case WILDFLY -> 65_000;
+            case WILDFLY -> 95_000;
         };
         switch (ServerTarget.current()) {
             case PAYARA -> payaraReadBack();
@@ -126,11 +127,10 @@ class ServerConfigIT {
             Thread.sleep(200);
         }
         String read = jbossCli("src/test/resources/wildfly-read-back.cli").replaceAll("\\s+", " ");
-        for (String expected : List.of("\"result\" => 120000", "\"result\" => undefined", "\"result\" => true",
+        for (String expected : List.of("\"result\" => 120000", "\"result\" => 90000", "\"result\" => true",
                 "\"result\" => 11000", "\"result\" => 2", "\"result\" => 16", "\"herald.max-connections\" => \"10000\"")) {
             assertTrue(read.contains(expected), "WildFly's read-back has no " + expected + ": " + read);
         }
-        assertTrue(read.indexOf("\"result\" => 120000") < read.indexOf("\"result\" => undefined"), read);
     }
 
     private static String jbossCli(String file) throws Exception {

@@ -71,7 +71,14 @@ class StreamingIT {
             assertEquals("text/event-stream;charset=UTF-8", client.header("Content-Type").orElseThrow().replace(" ", ""));
             assertEquals("no-cache, no-store", client.header("Cache-Control").orElseThrow());
             assertEquals("no", client.header("X-Accel-Buffering").orElseThrow());
-            assertTrue(client.header("Connection").isEmpty(), "Herald sets no Connection header");
+            // Herald sets no Connection header (forbidden over HTTP/2). Server difference: WildFly's Undertow adds
+            // "Connection: keep-alive" to HTTP/1.1 responses itself; Payara and embedded Grizzly add none.
+            String connection = client.header("Connection").orElse(null);
+            if (ServerTarget.current() == ServerTarget.WILDFLY) {
+                assertEquals("keep-alive", connection);
+            } else {
+                assertEquals(null, connection, "Herald sets no Connection header");
+            }
             assertTrue(headersMs < 5000, "headers took " + headersMs + " ms with no event published");
             assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
             assertTrue(Pattern.compile("\\Aretry: 2500\n\nevent: connected\ndata: \\{\"clientId\":\"[A-Za-z0-9_-]+\","
