@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,30 @@ class ServerConfigIT {
             String id = Http.publish(base, "cfg.idle", "late", "\"still here\"");
             assertTrue(client.awaitRaw("id: " + id + "\nevent: late\ndata: still here\n\n", Duration.ofSeconds(10)),
                     client::rawText);
+        }
+    }
+
+    /**
+     * Payara's domain.xml sets {@code max-connections="250"} on the HTTP protocol, and the scripts size the request
+     * thread pools well below the number of streams. Neither caps streams: max-connections is the number of
+     * keep-alive requests one connection may carry, and a stream holds no request thread (async, non-blocking).
+     */
+    @Test
+    void moreStreamsThanMaxConnectionsAndRequestThreads() throws Exception {
+        List<SseClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                clients.add(SseClient.open(base, "api/events?channel=cfg.many"));
+            }
+            for (SseClient c : clients) {
+                assertTrue(c.awaitCount("connected", 1, Duration.ofSeconds(20)), c::rawText);
+            }
+            String id = Http.publish(base, "cfg.many", "all", "\"one\"");
+            for (SseClient c : clients) {
+                assertTrue(c.awaitRaw("id: " + id + "\nevent: all\ndata: one\n\n", Duration.ofSeconds(20)), c::rawText);
+            }
+        } finally {
+            clients.forEach(SseClient::close);
         }
     }
 
