@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Needs the Debian package {@code nginx} (and {@code openssl}); .ci/test installs them. Never skipped.
  */
 @ExtendWith(EmbeddedHerald.class)
-@HeraldConfig({"herald.heartbeat.interval-ms=15000"})
+@HeraldConfig({"herald.heartbeat.interval-ms=15000", "herald.http.trusted-proxies=127.0.0.1"})
 class NginxProxyIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -117,6 +117,18 @@ class NginxProxyIT {
             List<SseEvent> ticks = resumed.events("tick");
             assertEquals(missed, ticks.stream().map(SseEvent::id).toList(), "exactly the events missed, in order");
             assertEquals(List.of("m0", "m1", "m2"), ticks.stream().map(SseEvent::data).toList());
+        }
+    }
+
+    @Test
+    void heraldSeesTheClientAddressThatNginxForwards(URI herald) throws Exception {
+        URI proxy = URI.create("http://127.0.0.1:" + httpPort + "/");
+        // the client (here: one that claims an address, as a proxy before nginx would) -> nginx (127.0.0.1, trusted)
+        try (SseClient client = SseClient.open(proxy, "api/events?channel=nginx.xff",
+                Map.of("X-Forwarded-For", "203.0.113.7", "User-Agent", "behind-nginx"))) {
+            assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
+            String clients = Http.get(herald, "api/clients").body();
+            assertTrue(clients.contains("\"remoteAddress\":\"203.0.113.7\""), clients);
         }
     }
 
