@@ -16,11 +16,11 @@ import java.util.Locale;
 public enum ServerTarget {
     EMBEDDED, PAYARA, WILDFLY;
 
-    /** WildFly's ports, moved by {@code jboss.socket.binding.port-offset} (arquillian.xml) off the usual 8080/9990. */
-    public static final int WILDFLY_HTTP_PORT = 18080;
-    public static final int WILDFLY_MANAGEMENT_PORT = 19990;
-    /** Payara Micro's first port for deployments we deploy ourselves (arquillian.xml: --port, auto-bind above). */
-    public static final int PAYARA_HTTP_PORT = 18380;
+    /** WildFly's ports: free ports the build found (build-helper), passed to the server by arquillian.xml. */
+    public static final int WILDFLY_HTTP_PORT = Integer.getInteger("herald.wildfly.http.port", 18080);
+    public static final int WILDFLY_MANAGEMENT_PORT = Integer.getInteger("herald.wildfly.management.port", 19990);
+    /** Payara Micro's first port (arquillian.xml: --port; auto-bind goes above it while an old Micro holds it). */
+    public static final int PAYARA_HTTP_PORT = Integer.getInteger("herald.payara.port", 18380);
 
     public static ServerTarget current() {
         return valueOf(System.getProperty("herald.target", "embedded").toUpperCase(Locale.ROOT));
@@ -37,7 +37,30 @@ public enum ServerTarget {
      */
     public static URI base(URL url) {
         String path = url.getPath().endsWith("/") ? url.getPath() : url.getPath() + "/";
+        if (current() == PAYARA) {
+            awaitListening(url.getPort());
+        }
         return URI.create("http://127.0.0.1:" + url.getPort() + path);
+    }
+
+    /**
+     * Once (in one of many runs) a fresh Micro JVM that had reported its URL refused the first connection; the
+     * suite waits until the port answers instead of failing on that.
+     */
+    private static void awaitListening(int port) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** The base URI of a deployment made with {@link Deployer#deploy(String)} (no URL is injected for those). */
