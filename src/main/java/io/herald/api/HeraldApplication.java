@@ -3,6 +3,8 @@ package io.herald.api;
 import io.herald.clients.ChannelsResource;
 import io.herald.clients.ClientsResource;
 import io.herald.clients.StatsResource;
+import io.herald.demo.AiResource;
+import io.herald.demo.JobsResource;
 import io.herald.publish.ChannelEventsResource;
 import io.herald.publish.EventsResource;
 import jakarta.ws.rs.ApplicationPath;
@@ -23,7 +25,7 @@ public class HeraldApplication extends Application {
     /** Herald's resources and providers; {@code HeraldApplicationTest} fails when one is missing. */
     static final Set<Class<?>> CLASSES = Set.of(
             ChannelsResource.class, ClientsResource.class, StatsResource.class,
-            ChannelEventsResource.class, EventsResource.class,
+            ChannelEventsResource.class, EventsResource.class, JobsResource.class, AiResource.class,
             BrokerUnavailableMapper.class, UnexpectedExceptionMapper.class, WebApplicationExceptionMapper.class);
 
     @Override
