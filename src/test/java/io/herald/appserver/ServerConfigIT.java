@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server-configs/ applied to each server and read back, then a stream held silent past that server's default
  * timeout to show it stays open.
  * <ul>
- * <li>Payara Micro: {@code server-configs/payara/post-boot-commands.asadmin} runs at every Micro boot
- * ({@code --postbootcommandfile}, arquillian.xml), and {@code asadmin get} commands run after deploy write the
+ * <li>Payara Micro: {@code server-configs/payara/pre-boot-commands.asadmin} and {@code post-boot-commands.asadmin}
+ * run at every Micro boot ({@code --prebootcommandfile}, {@code --postbootcommandfile}, arquillian.xml), and {@code asadmin get} commands run after deploy write the
  * values to the log this test reads. Default timeout: 30 s (keep-alive {@code timeout-seconds}, and the HTTP/2
  * connection timeout of payara#7394).</li>
  * <li>WildFly: this test runs {@code jboss-cli --file=server-configs/wildfly/herald.cli} (it reloads the server),
