@@ -51,7 +51,8 @@ class ServerConfigIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         // no heartbeat during the test: the stream is really silent
-        return Deployments.herald("server-config", "herald.heartbeat.interval-ms=600000");
+        // the reload of the WildFly script undeploys it: a short drain keeps the reload short
+        return Deployments.herald("server-config", "herald.heartbeat.interval-ms=600000", "herald.drain.delay-ms=200");
     }
 
     @ArquillianResource
@@ -160,7 +161,8 @@ class ServerConfigIT {
 
     private static String jbossCli(String file) throws Exception {
         String home = System.getProperty("wildfly.home");
-        Process p = new ProcessBuilder(home + "/bin/jboss-cli.sh", "--connect",
+        // --timeout: the reload waits for Herald's drain (herald.drain.delay-ms) before the server comes back
+        Process p = new ProcessBuilder(home + "/bin/jboss-cli.sh", "--connect", "--timeout=60000",
                 "--controller=127.0.0.1:" + ServerTarget.WILDFLY_MANAGEMENT_PORT, "--file=" + new File(file).getAbsolutePath())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
