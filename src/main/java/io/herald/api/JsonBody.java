@@ -17,6 +17,23 @@ public final class JsonBody {
     private JsonBody() {
     }
 
+    /** Reads a JSON body after checking its content type: {@code application/json}, any {@code +json}, or none. */
+    public static JsonValue read(String contentType, InputStream in, long maxBytes) {
+        requireJson(contentType);
+        return read(in, maxBytes);
+    }
+
+    static void requireJson(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Send the body as application/json, not " + type);
+        }
+    }
+
     public static JsonValue read(InputStream in, long maxBytes) {
         String text = readText(in, maxBytes);
         if (text.isBlank()) {

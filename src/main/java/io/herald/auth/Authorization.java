@@ -1,5 +1,6 @@
 package io.herald.auth;
 
+import io.herald.channel.ChannelName;
 import io.herald.channel.ChannelPattern;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,11 +45,11 @@ public class Authorization {
         for (ChannelPattern p : requested) {
             if (!maySubscribe(token, p)) {
                 if (token.isEmpty()) {
-                    throw AuthErrors.tokenRequired("Subscribing to '" + ChannelNames.printable(p.text())
+                    throw AuthErrors.tokenRequired("Subscribing to '" + ChannelName.printable(p.text())
                             + "' needs a token: it is not a public channel");
                 }
                 throw AuthErrors.forbidden("channel_forbidden", "The token does not grant subscribe on '"
-                        + ChannelNames.printable(p.text()) + "'" + (p.isLiteral() ? ""
+                        + ChannelName.printable(p.text()) + "'" + (p.isLiteral() ? ""
                         : " (a pattern needs one subscribe grant covering every channel it can match)"));
             }
         }
@@ -59,7 +60,7 @@ public class Authorization {
         for (ChannelPattern p : channels) {
             if (!t.publish().covers(p)) {
                 throw AuthErrors.forbidden("channel_forbidden", "The token does not grant publish on '"
-                        + ChannelNames.printable(p.text()) + "'");
+                        + ChannelName.printable(p.text()) + "'");
             }
         }
     }

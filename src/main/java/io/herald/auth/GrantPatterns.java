@@ -47,7 +47,7 @@ public final class GrantPatterns {
             try {
                 out.add(ChannelPattern.parse(text));
             } catch (ApiException invalid) {
-                LOG.fine(() -> "ignoring invalid grant pattern " + ChannelNames.printable(grant));
+                LOG.fine(() -> "ignoring invalid grant pattern " + ChannelName.printable(grant));
             }
         }
         return new GrantPatterns(out);

@@ -39,14 +39,15 @@ public final class ChannelName {
         return name;
     }
 
-    static String printable(String s) {
+    /** The name as it may appear in an error message: cut to 64 characters, controls and quotes masked. */
+    public static String printable(String s) {
         if (s == null) {
             return "";
         }
         String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
         StringBuilder out = new StringBuilder(cut.length());
         for (char c : cut.toCharArray()) {
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+            out.append(c < 0x20 || c == 0x7f || c == '"' || c == '\\' ? '?' : c);
         }
         return out.toString();
     }

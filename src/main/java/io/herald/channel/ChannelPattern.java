@@ -47,6 +47,30 @@ public final class ChannelPattern {
         return new ChannelPattern(text, List.of(parts), literal);
     }
 
+    /** Parses a comma-separated configuration list of patterns (blank items are skipped); none for null. */
+    public static List<ChannelPattern> parseList(String commaSeparated) {
+        if (commaSeparated == null) {
+            return List.of();
+        }
+        java.util.ArrayList<ChannelPattern> out = new java.util.ArrayList<>();
+        for (String item : commaSeparated.split(",")) {
+            if (!item.isBlank()) {
+                out.add(parse(item.trim()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether any of {@code patterns} matches {@code channel}. */
+    public static boolean anyMatches(List<ChannelPattern> patterns, String channel) {
+        for (ChannelPattern p : patterns) {
+            if (p.matches(channel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ApiException invalid(String text) {
         return ApiException.badRequest("invalid_channel", "Channel or pattern '" + ChannelName.printable(text)
                 + "' is invalid: use [A-Za-z0-9_:-] segments joined by dots, '*' for one segment and a trailing"

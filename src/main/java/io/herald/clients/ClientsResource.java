@@ -3,7 +3,6 @@ package io.herald.clients;
 import io.herald.api.Jsons;
 import io.herald.api.ApiException;
 import io.herald.api.JsonBody;
-import io.herald.api.MediaTypes;
 import io.herald.auth.RequiresPermission;
 import io.herald.auth.Right;
 import io.herald.delivery.ChannelRegistry;
@@ -64,8 +63,7 @@ public class ClientsResource {
     @Path("{clientId}/events")
     public Response send(@PathParam("clientId") String clientId, @HeaderParam("Content-Type") String contentType,
                          InputStream body) {
-        MediaTypes.requireJson(contentType);
-        var draft = PublishRequests.single(JsonBody.read(body, maxBytes), List.of(), clientId);
+        var draft = PublishRequests.single(JsonBody.read(contentType, body, maxBytes), List.of(), clientId);
         EventBroker.Appended appended = publisher.sendToClient(clientId, draft);
         String json = Jsons.JSON.createObjectBuilder()
                 .add("id", appended.event().id().text())

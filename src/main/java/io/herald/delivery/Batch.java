@@ -1,9 +1,9 @@
 package io.herald.delivery;
 
+import io.herald.api.Jsons;
 import io.herald.event.EventEncoder;
 import io.herald.event.EventId;
 import io.herald.event.HubEvent;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 
 import java.util.ArrayList;
@@ -36,10 +36,10 @@ final class Batch {
     }
 
     byte[] frame() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         for (int i = 0; i < events.size(); i++) {
             HubEvent e = events.get(i);
-            items.add(Json.createObjectBuilder()
+            items.add(Jsons.JSON.createObjectBuilder()
                     .add("id", e.id().text())
                     .add("channel", channels.get(i))
                     .add("event", e.typeOrMessage())

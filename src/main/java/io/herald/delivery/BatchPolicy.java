@@ -17,6 +17,8 @@ public final class BatchPolicy {
     private final List<ChannelPattern> patterns;
     private final long windowMs;
     private final ScheduledExecutorService scheduler;
+    private static final int MAX_CACHED = 10_000;
+    private final java.util.Map<String, Boolean> covered = new java.util.concurrent.ConcurrentHashMap<>();
 
     BatchPolicy(List<ChannelPattern> patterns, long windowMs, ScheduledExecutorService scheduler) {
         this.patterns = List.copyOf(patterns);
@@ -24,16 +26,20 @@ public final class BatchPolicy {
         this.scheduler = scheduler;
     }
 
+    /** Answers per channel from a cache: asked once per event and subscriber, matched once per channel. */
     boolean covers(String channel) {
         if (patterns.isEmpty() || channel == null) {
             return false;
         }
-        for (ChannelPattern p : patterns) {
-            if (p.matches(channel)) {
-                return true;
+        Boolean known = covered.get(channel);
+        if (known == null) {
+            if (covered.size() >= MAX_CACHED) {
+                covered.clear();
             }
+            known = ChannelPattern.anyMatches(patterns, channel);
+            covered.put(channel, known);
         }
-        return false;
+        return known;
     }
 
     void schedule(Runnable flush) {

@@ -86,12 +86,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     private BatchPolicy batchPolicy() {
-        java.util.List<ChannelPattern> patterns = new java.util.ArrayList<>();
-        for (String p : batchChannels.orElse("").split(",")) {
-            if (!p.isBlank()) {
-                patterns.add(ChannelPattern.parse(p.trim()));
-            }
-        }
+        java.util.List<ChannelPattern> patterns = ChannelPattern.parseList(batchChannels.orElse(null));
         return patterns.isEmpty() ? BatchPolicy.NONE
                 : new BatchPolicy(patterns, Math.max(1, batchWindowMs), executors.scheduler());
     }

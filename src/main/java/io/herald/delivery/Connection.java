@@ -60,11 +60,6 @@ public final class Connection extends Subscriber {
     }
 
     public Connection(String clientId, List<ChannelPattern> patterns, Set<String> eventTypes, boolean envelope,
-                      Viewer viewer, int maxQueue, ClientDetails details, int shard) {
-        this(clientId, patterns, eventTypes, envelope, viewer, maxQueue, details, shard, BatchPolicy.NONE);
-    }
-
-    public Connection(String clientId, List<ChannelPattern> patterns, Set<String> eventTypes, boolean envelope,
                       Viewer viewer, int maxQueue, ClientDetails details, int shard, BatchPolicy batching) {
         super(patterns, eventTypes, viewer);
         this.batching = batching;
@@ -346,8 +341,8 @@ public final class Connection extends Subscriber {
                 return;
             }
             closed = true;
-            if (closeReason == null || reason != CloseReason.SHUTDOWN) {
-                closeReason = closeReason == null ? reason : closeReason;
+            if (closeReason == null) {
+                closeReason = reason;
             }
             queue.clear();
             stamps.clear();

@@ -1,11 +1,10 @@
 package io.herald.demo;
 
+import io.herald.api.Jsons;
 import io.herald.api.ApiException;
 import io.herald.api.JsonBody;
-import io.herald.api.MediaTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.DELETE;
@@ -35,8 +34,7 @@ public class AiResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response ask(@HeaderParam("Content-Type") String contentType, InputStream body) {
         demo.require();
-        MediaTypes.requireJson(contentType);
-        JsonObject request = DemoIds.object(JsonBody.read(body, 64 * 1024));
+        JsonObject request = DemoIds.object(JsonBody.read(contentType, body, 64 * 1024));
         String id = DemoIds.id(request, "id");
         if (!(request.get("prompt") instanceof JsonString prompt) || prompt.getString().isBlank()) {
             throw ApiException.badRequest("missing_prompt", "Send a non-empty 'prompt'");
@@ -47,7 +45,7 @@ public class AiResource {
         if (!generator.start(id, prompt.getString())) {
             throw new ApiException(409, "answer_running", "Answer '" + id + "' is still streaming");
         }
-        String json = Json.createObjectBuilder().add("id", id).add("channel", "ai." + id).build().toString();
+        String json = Jsons.JSON.createObjectBuilder().add("id", id).add("channel", "ai." + id).build().toString();
         return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 

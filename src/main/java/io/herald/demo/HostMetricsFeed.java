@@ -1,11 +1,11 @@
 package io.herald.demo;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 import java.lang.management.ManagementFactory;
@@ -40,7 +40,7 @@ public class HostMetricsFeed {
         long now = System.currentTimeMillis();
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        JsonObjectBuilder data = Json.createObjectBuilder();
+        JsonObjectBuilder data = Jsons.JSON.createObjectBuilder();
         double cpuPercent = -1;
         double memPercent = -1;
         try {
@@ -50,7 +50,7 @@ public class HostMetricsFeed {
                 long used = total - hs.getFreeMemorySize();
                 memPercent = 100.0 * used / total;
                 data.add("cpu", round(cpuPercent))
-                        .add("memory", Json.createObjectBuilder().add("usedBytes", used).add("totalBytes", total))
+                        .add("memory", Jsons.JSON.createObjectBuilder().add("usedBytes", used).add("totalBytes", total))
                         .add("memoryPercent", round(memPercent));
             }
         } catch (LinkageError notHotSpot) {
@@ -92,7 +92,7 @@ public class HostMetricsFeed {
                 default -> label + " back to normal";
             };
             level = next;
-            publisher.publish(HeraldMessage.of(CHANNEL, "alert", Json.createObjectBuilder()
+            publisher.publish(HeraldMessage.of(CHANNEL, "alert", Jsons.JSON.createObjectBuilder()
                     .add("level", "normal".equals(next) ? "info" : next).add("message", message)
                     .add("metric", metric).add("value", round(value)).add("time", now).build()));
         }

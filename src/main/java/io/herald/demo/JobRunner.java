@@ -1,12 +1,12 @@
 package io.herald.demo;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.HeraldExecutors;
 import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import java.util.Map;
@@ -99,7 +99,7 @@ public class JobRunner {
                     return;
                 }
                 int percent = (int) Math.round(100.0 * step / steps);
-                publish("progress", Json.createObjectBuilder().add("jobId", id).add("percent", percent)
+                publish("progress", Jsons.JSON.createObjectBuilder().add("jobId", id).add("percent", percent)
                         .add("step", step).add("total", steps).add("message", "processing chunk " + step).build());
                 if (step % 5 == 0 || step == steps) {
                     log("info", "step " + step + " of " + steps + " done");
@@ -127,10 +127,10 @@ public class JobRunner {
                 pending.cancel(false);
             }
             running.remove(id, this);
-            var done = Json.createObjectBuilder().add("jobId", id).add("status", status)
+            var done = Jsons.JSON.createObjectBuilder().add("jobId", id).add("status", status)
                     .add("durationMs", System.currentTimeMillis() - startedAt);
             if ("succeeded".equals(status)) {
-                done.add("result", Json.createObjectBuilder().add("steps", steps).add("chunks", step));
+                done.add("result", Jsons.JSON.createObjectBuilder().add("steps", steps).add("chunks", step));
             }
             if (error != null) {
                 done.add("error", error);
@@ -144,7 +144,7 @@ public class JobRunner {
         }
 
         private void log(String level, String message) {
-            publish("log", Json.createObjectBuilder().add("jobId", id).add("level", level).add("message", message)
+            publish("log", Jsons.JSON.createObjectBuilder().add("jobId", id).add("level", level).add("message", message)
                     .add("time", System.currentTimeMillis()).build());
         }
 

@@ -1,11 +1,10 @@
 package io.herald.demo;
 
+import io.herald.api.Jsons;
 import io.herald.api.ApiException;
 import io.herald.api.JsonBody;
-import io.herald.api.MediaTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.DELETE;
@@ -33,8 +32,7 @@ public class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response start(@HeaderParam("Content-Type") String contentType, InputStream body) {
         demo.require();
-        MediaTypes.requireJson(contentType);
-        JsonObject request = DemoIds.object(JsonBody.read(body, 4096));
+        JsonObject request = DemoIds.object(JsonBody.read(contentType, body, 4096));
         String jobId = DemoIds.id(request, "jobId");
         int steps = DemoIds.bounded(request, "steps", 20, 1, 200);
         int stepMs = DemoIds.bounded(request, "stepMs", 300, 10, 10_000);
@@ -42,7 +40,7 @@ public class JobsResource {
         if (!jobs.start(jobId, steps, stepMs, fail)) {
             throw new ApiException(409, "job_running", "Job '" + jobId + "' is already running");
         }
-        String json = Json.createObjectBuilder().add("jobId", jobId).add("channel", "jobs." + jobId).build().toString();
+        String json = Jsons.JSON.createObjectBuilder().add("jobId", jobId).add("channel", "jobs." + jobId).build().toString();
         return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 

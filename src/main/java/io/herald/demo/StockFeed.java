@@ -1,11 +1,11 @@
 package io.herald.demo;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.ChannelRegistry;
 import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -45,7 +45,7 @@ public class StockFeed {
             return;
         }
         long now = System.currentTimeMillis();
-        publisher.publish(HeraldMessage.of("stocks." + q.symbol, "price", Json.createObjectBuilder()
+        publisher.publish(HeraldMessage.of("stocks." + q.symbol, "price", Jsons.JSON.createObjectBuilder()
                 .add("symbol", q.symbol).add("price", round(price)).add("change", round(price - q.previousClose))
                 .add("changePercent", round(100 * (price - q.previousClose) / q.previousClose))
                 .add("time", now).build()));
@@ -53,7 +53,7 @@ public class StockFeed {
         if (Math.abs(minuteMove) >= 2 && now - q.lastAlertAt > 60_000) {
             q.lastAlertAt = now;
             String level = Math.abs(minuteMove) >= 4 ? "critical" : "warning";
-            publisher.publish(HeraldMessage.of("stocks." + q.symbol, "alert", Json.createObjectBuilder()
+            publisher.publish(HeraldMessage.of("stocks." + q.symbol, "alert", Jsons.JSON.createObjectBuilder()
                     .add("symbol", q.symbol).add("level", level)
                     .add("message", q.symbol + " moved " + round(minuteMove) + "% in 1 minute").add("time", now)
                     .build()));

@@ -1,12 +1,12 @@
 package io.herald.demo;
 
+import io.herald.api.Jsons;
 import io.herald.delivery.HeraldExecutors;
 import io.herald.publish.HeraldMessage;
 import io.herald.publish.Publisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +114,7 @@ public class TokenGenerator {
             }
             try {
                 publisher.publish(HeraldMessage.of(channel, "token",
-                        Json.createObjectBuilder().add("text", tokens.get(index)).add("index", index).build()));
+                        Jsons.JSON.createObjectBuilder().add("text", tokens.get(index)).add("index", index).build()));
                 index++;
                 if (index == tokens.size()) {
                     finish("stop");
@@ -139,7 +139,7 @@ public class TokenGenerator {
             running.remove(id, this);
             try {
                 publisher.publish(HeraldMessage.of(channel, "done",
-                        Json.createObjectBuilder().add("reason", reason).add("tokens", index).build()));
+                        Jsons.JSON.createObjectBuilder().add("reason", reason).add("tokens", index).build()));
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "demo answer " + id + ": done not published", e);
             }

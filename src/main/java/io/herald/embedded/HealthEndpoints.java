@@ -1,8 +1,8 @@
 package io.herald.embedded;
 
+import io.herald.api.Jsons;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServlet;
@@ -51,14 +51,14 @@ final class HealthEndpoints extends HttpServlet {
             }
         }
         boolean up = results.stream().allMatch(r -> r.getStatus() == HealthCheckResponse.Status.UP);
-        JsonArrayBuilder checks = Json.createArrayBuilder();
+        JsonArrayBuilder checks = Jsons.JSON.createArrayBuilder();
         for (HealthCheckResponse r : results) {
-            JsonObjectBuilder check = Json.createObjectBuilder().add("name", r.getName())
+            JsonObjectBuilder check = Jsons.JSON.createObjectBuilder().add("name", r.getName())
                     .add("status", r.getStatus().name());
             r.getData().filter(d -> !d.isEmpty()).ifPresent(d -> check.add("data", data(d)));
             checks.add(check);
         }
-        byte[] body = Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks).build()
+        byte[] body = Jsons.JSON.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks).build()
                 .toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(up ? 200 : 503);
         response.setContentType("application/json");
@@ -80,7 +80,7 @@ final class HealthEndpoints extends HttpServlet {
     }
 
     private static JsonObjectBuilder data(Map<String, Object> data) {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder();
         data.forEach((k, v) -> {
             if (v instanceof Boolean bool) {
                 b.add(k, bool);

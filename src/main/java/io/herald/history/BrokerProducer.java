@@ -110,7 +110,9 @@ public class BrokerProducer {
                     try {
                         publisher.publishInternal(leave);
                     } catch (RuntimeException e) {
-                        // Redis went away again: the leave is lost with it, presence lists are still right
+                        // Redis went away again: the leave event is lost with it; presence lists are still right
+                        java.util.logging.Logger.getLogger(BrokerProducer.class.getName()).warning(
+                                "leave event on " + leave.channels() + " not published: " + e.getMessage());
                     }
                 });
     }

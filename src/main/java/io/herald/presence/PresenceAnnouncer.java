@@ -15,7 +15,6 @@ import jakarta.json.JsonValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -38,26 +37,15 @@ public class PresenceAnnouncer {
     @ConfigProperty(name = "herald.presence.channels")
     Optional<String> presenceChannels;
 
-    private final List<ChannelPattern> patterns = new ArrayList<>();
+    private List<ChannelPattern> patterns = List.of();
 
     @PostConstruct
     void init() {
-        presenceChannels.ifPresent(text -> {
-            for (String p : text.split(",")) {
-                if (!p.isBlank()) {
-                    patterns.add(ChannelPattern.parse(p.trim()));
-                }
-            }
-        });
+        patterns = ChannelPattern.parseList(presenceChannels.orElse(null));
     }
 
     public boolean isPresenceChannel(String channel) {
-        for (ChannelPattern p : patterns) {
-            if (p.matches(channel)) {
-                return true;
-            }
-        }
-        return false;
+        return ChannelPattern.anyMatches(patterns, channel);
     }
 
     public void joined(Connection c) {

@@ -2,7 +2,6 @@ package io.herald.publish;
 
 import io.herald.api.Jsons;
 import io.herald.api.JsonBody;
-import io.herald.api.MediaTypes;
 import io.herald.auth.Caller;
 import io.herald.auth.RequiresPermission;
 import io.herald.auth.Right;
@@ -49,8 +48,7 @@ public class ChannelEventsResource {
     public Response publish(@PathParam("channel") String channel, @HeaderParam("Content-Type") String contentType,
                             InputStream body) {
         ChannelName.require(channel);
-        MediaTypes.requireJson(contentType);
-        var draft = PublishRequests.single(JsonBody.read(body, maxBytes), List.of(channel), null);
+        var draft = PublishRequests.single(JsonBody.read(contentType, body, maxBytes), List.of(channel), null);
         EventBroker.Appended appended = publisher.publish(draft);
         String json = Jsons.JSON.createObjectBuilder()
                 .add("id", appended.event().id().text())

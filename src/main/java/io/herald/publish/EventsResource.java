@@ -2,7 +2,6 @@ package io.herald.publish;
 
 import io.herald.api.Jsons;
 import io.herald.api.JsonBody;
-import io.herald.api.MediaTypes;
 import io.herald.auth.Authenticated;
 import io.herald.auth.Caller;
 import io.herald.history.EventBroker;
@@ -49,8 +48,7 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Authenticated
     public Response publishBatch(@HeaderParam("Content-Type") String contentType, InputStream body) {
-        MediaTypes.requireJson(contentType);
-        var drafts = PublishRequests.batch(JsonBody.read(body, maxBytes));
+        var drafts = PublishRequests.batch(JsonBody.read(contentType, body, maxBytes));
         List<EventBroker.Appended> appended = publisher.publishAll(drafts);
         JsonArrayBuilder events = Jsons.JSON.createArrayBuilder();
         for (EventBroker.Appended a : appended) {

@@ -156,7 +156,7 @@ class StreamingIT {
                 }
                 Thread.sleep(100 + random.nextInt(300));
                 client.close();
-                client.awaitEnd(Duration.ofSeconds(2));
+                assertTrue(client.awaitEnd(Duration.ofSeconds(5)), "the reader ends once the client closes");
                 got.addAll(client.events("n"));
                 lastId = client.lastEventId().isEmpty() ? lastId : client.lastEventId();
             }
