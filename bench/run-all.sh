@@ -3,25 +3,37 @@
 # each server pinned to one core and the load generator to the other. Results: bench/results/*.json, *.png, table.
 #
 # Environment knobs:
-#   TARGETS="herald plain nchan"   SCENARIOS="idle fanout channels reconnect slow"
+#   TARGETS="herald plain nchan"   SCENARIOS="start idle fanout channels reconnect slow"   START_RUNS=5
 #   SCALE=1          multiply client counts (e.g. 0.2 for a quick pass)
 #   SERVER_CPU=0 LOADGEN_CPU=1      cores for taskset
 #   HERALD_CMD       command that starts Herald; $PORT is substituted. Default: the embedded server of this repository.
+#                    Per-scenario Herald options (herald_extra_opts below) are added to it, default or not (right
+#                    before the main class, else at the end):
+#                      slow: -Dherald.client.queue-size=128 (events queued per client past which Herald drops the
+#                            client; default 1024), so a stalled client is dropped sooner.
+#                    HERALD_EXTRA_OPTS=none adds nothing.
 #   PLAIN_CMD        command that starts the plain peer; $PORT is substituted.
-#   FANOUT_STEPS="1,2,5,10,20,50,100,200,500,1000"  STEP_SECONDS=8  IDLE_SECONDS=40
-#   P99_LIMIT_MS=100  the fan-out steps up until p99 passes this
+#   FANOUT_STEPS="1,2,5,10,20,50"  STEP_SECONDS=10  FANOUT_WARMUP=15 (s of the first step before measuring: the
+#                    JVMs' JIT)  IDLE_SECONDS=40
+#   JVM_OPTS="-XX:+UseParallelGC -Xmx2g"  both JVM servers' options (HERALD_OPTS overrides Herald's alone)
+#   Server ports stay below 20000: the local port range is set to 20000-64000 so clients never take them.
+#   P99_LIMIT_MS=100  fan-out: the highest rate whose p99 (and every lower step's) stays within this is reported
+#   P99_ABORT_MS=5000 fan-out: steps go on past P99_LIMIT_MS; they stop when p99 passes this or deliveries fall
+#                     below 80% of rate x subscribers
 #   NO_BUILD=1       skip mvn package of bench/
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 cd "$BENCH"
 TARGETS=${TARGETS:-"herald plain nchan"}
-SCENARIOS=${SCENARIOS:-"idle fanout channels reconnect slow"}
+SCENARIOS=${SCENARIOS:-"start idle fanout channels reconnect slow"}
 SCALE=${SCALE:-1}
 SERVER_CPU=${SERVER_CPU:-0}
 LOADGEN_CPU=${LOADGEN_CPU:-1}
-FANOUT_STEPS=${FANOUT_STEPS:-"1,2,5,10,20,50,100,200,500,1000"}
-STEP_SECONDS=${STEP_SECONDS:-8}
+FANOUT_STEPS=${FANOUT_STEPS:-"1,2,5,10,20,50"}
+STEP_SECONDS=${STEP_SECONDS:-10}
+FANOUT_WARMUP=${FANOUT_WARMUP:-15}
 P99_LIMIT_MS=${P99_LIMIT_MS:-100}
+P99_ABORT_MS=${P99_ABORT_MS:-5000}
 IDLE_SECONDS=${IDLE_SECONDS:-40}
 RESULTS=${RESULTS:-"$BENCH/results"}
 HERALD_PORT=${HERALD_PORT:-18080}; PLAIN_PORT=${PLAIN_PORT:-18081}; NCHAN_PORT=${NCHAN_PORT:-18082}
@@ -29,9 +41,12 @@ REPO="$(cd "$BENCH/.." && pwd)"
 # Herald runs with a known publish key (the load generator signs its token with it), every channel public, and its
 # per-subject and per-address limits out of the way, as the comparison asks.
 BENCH_SECRET=${BENCH_SECRET:-"herald-benchmark-secret-0123456789abcdef"}
-HERALD_OPTS=${HERALD_OPTS:-"-XX:+UseG1GC -Xmx2g"}
+# Both JVM servers get the same collector: Parallel, since G1's concurrent refinement costs a fan-out of 10,000
+# stream queues about 3 us per delivery on one core (docs/performance.md); on one pinned core the JVM would pick Serial.
+JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xmx2g"}
+HERALD_OPTS=${HERALD_OPTS:-"$JVM_OPTS"}
 HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0 io.herald.embedded.HeraldServer"}
-PLAIN_CMD=${PLAIN_CMD:-"java -XX:+UseG1GC -Xmx2g -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
+PLAIN_CMD=${PLAIN_CMD:-"java $JVM_OPTS -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"
 mkdir -p "$RUNDIR"
@@ -41,7 +56,7 @@ CP="$BENCH/target/classes:$BENCH/target/lib/*"
 
 # 20k streams from one process: spread sources over 127.0.0.x (the load generator binds them) and allow a deep
 # accept backlog; both are best effort (read-only /proc/sys in some sandboxes).
-sysctl -qw net.ipv4.ip_local_port_range="15000 64000" 2>/dev/null || true
+sysctl -qw net.ipv4.ip_local_port_range="20000 64000" 2>/dev/null || true
 sysctl -qw net.core.somaxconn=8192 2>/dev/null || true
 ulimit -n 20000 2>/dev/null || true
 
@@ -68,16 +83,39 @@ wait_port() { # port seconds
   return 1
 }
 
-start_server() { # target -> sets SERVER_PID, PORT, URL
+# Herald options for one scenario. They go into the Herald command right before its main class (system properties
+# after the class name would be program arguments); a HERALD_CMD without io.herald.embedded.HeraldServer in it gets
+# them at its end.
+herald_extra_opts() { # scenario
+  [ "${HERALD_EXTRA_OPTS:-}" = none ] && return 0
+  case $1 in
+    slow) echo "-Dherald.client.queue-size=128" ;;
+  esac
+}
+
+herald_cmd() { # scenario port
+  local cmd=${HERALD_CMD//\$PORT/$2} extra main=io.herald.embedded.HeraldServer
+  extra=$(herald_extra_opts "$1")
+  if [ -z "$extra" ]; then echo "$cmd"
+  elif [[ " $cmd " == *" $main "* ]]; then echo "${cmd/ $main/ $extra $main}"
+  else
+    echo "!! HERALD_CMD has no $main; appending $extra at its end" >&2
+    echo "$cmd $extra"
+  fi
+}
+
+nchan_cmd() { # scenario port: writes the nginx config for this run and prints the command
+  local prefix="$RUNDIR/nchan-$1"; mkdir -p "$prefix"
+  sed -e "s#__PREFIX__#$prefix#g" -e "s#__PORT__#$2#g" "$BENCH/nchan/nginx.conf" > "$prefix/nginx.conf"
+  echo "nginx -p '$prefix' -c '$prefix/nginx.conf'"
+}
+
+start_server() { # target scenario -> sets SERVER_PID, PORT, URL
   local t=$1 log="$RUNDIR/$t-$2-server.log"
   case $t in
-    herald) PORT=$HERALD_PORT; cmd=${HERALD_CMD//\$PORT/$PORT} ;;
+    herald) PORT=$HERALD_PORT; cmd=$(herald_cmd "$2" "$PORT") ;;
     plain)  PORT=$PLAIN_PORT;  cmd=${PLAIN_CMD//\$PORT/$PORT} ;;
-    nchan)
-      PORT=$NCHAN_PORT
-      local prefix="$RUNDIR/nchan-$2"; mkdir -p "$prefix"
-      sed -e "s#__PREFIX__#$prefix#g" -e "s#__PORT__#$PORT#g" "$BENCH/nchan/nginx.conf" > "$prefix/nginx.conf"
-      cmd="nginx -p '$prefix' -c '$prefix/nginx.conf'" ;;
+    nchan)  PORT=$NCHAN_PORT;  cmd=$(nchan_cmd "$2" "$PORT") ;;
   esac
   taskset -c "$SERVER_CPU" bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$log" 2>&1 &
   SERVER_PID=$!
@@ -91,16 +129,57 @@ n() { python3 -c "print(max(1,int(round($1*$SCALE))))"; }
 scenario_args() {
   case $1 in
     idle)      echo "--streams $(n 18000) --channels 100 --rate 0 --duration $IDLE_SECONDS --max-pending 512" ;;
-    fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup 5 --p99-limit-ms $P99_LIMIT_MS" ;;
+    fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup $FANOUT_WARMUP --p99-limit-ms $P99_LIMIT_MS --p99-abort-ms $P99_ABORT_MS" ;;
     channels)  echo "--streams $(n 10000) --channels 1000 --per-client 5 --rate 500 --duration 20" ;;
     reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60" ;;
-    slow)      echo "--streams $(n 5000) --channels 50 --rate 250 --payload-pad 1024 --baseline 10 --duration 30" ;;
+    # 8 KiB events, 5/s per channel: 40 KiB/s into every client (a stalled one fills up fast), 10k deliveries/s in all
+    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 10 --duration 45" ;;
   esac
 }
 
+# start: time from launching a server (on both cores, as a user would) to its first HTTP answer, START_RUNS times.
+# Herald is asked GET /health/ready and must answer 200; the peers have no readiness endpoint, any answer counts.
+START_RUNS=${START_RUNS:-5}
+start_scenario() { # target
+  local t=$1 runs=() cmd path=/ port
+  case $t in
+    herald) port=$HERALD_PORT; cmd=$(herald_cmd start "$port"); path=/health/ready ;;
+    plain)  port=$PLAIN_PORT;  cmd=${PLAIN_CMD//\$PORT/$port} ;;
+    nchan)  port=$NCHAN_PORT;  cmd=$(nchan_cmd start "$port") ;;
+  esac
+  for i in $(seq 1 "$START_RUNS"); do
+    local t0 t1 code
+    t0=$(date +%s%N)
+    bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$RUNDIR/$t-start-$i.log" 2>&1 &
+    SERVER_PID=$!
+    while true; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port$path" || true)
+      if { [ "$t" = herald ] && [ "$code" = 200 ]; } || { [ "$t" != herald ] && [ "$code" != 000 ]; }; then break; fi
+      if (( ($(date +%s%N) - t0) > 120000000000 )); then echo "!! $t did not answer within 120 s"; break; fi
+      sleep 0.005
+    done
+    t1=$(date +%s%N)
+    runs+=($(( (t1 - t0) / 1000000 )))
+    stop_server
+  done
+  python3 - "$t" "$RUNDIR/start-$t.json" "${runs[@]}" <<'PY'
+import json, statistics, sys, datetime
+t, out, runs = sys.argv[1], sys.argv[2], [int(x) for x in sys.argv[3:]]
+json.dump({"target": t, "scenario": "start", "startedAt": datetime.datetime.utcnow().isoformat() + "Z",
+           "results": {"runsMs": runs, "runs": len(runs), "medianMs": statistics.median(runs), "minMs": min(runs),
+                       "maxMs": max(runs)}}, open(out, "w"), indent=1)
+print(f"RESULT target={t} scenario=start median_ms={statistics.median(runs)} runs_ms={runs}")
+PY
+}
+
 for s in $SCENARIOS; do
+  if [ "$s" = start ]; then
+    for t in $TARGETS; do echo "=== start / $t"; start_scenario "$t" | tee -a "$RUNDIR/summary.txt"; done
+    continue
+  fi
   for t in $TARGETS; do
     echo "=== $s / $t"
+    if [ "$t" = herald ] && [ -n "$(herald_extra_opts "$s")" ]; then echo "    herald options for $s: $(herald_extra_opts "$s")"; fi
     if ! start_server "$t" "$s"; then continue; fi
     # shellcheck disable=SC2046
     taskset -c "$LOADGEN_CPU" java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \

@@ -263,10 +263,20 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
         }
     }
 
-    /** Sends a heartbeat frame to every open stream. */
+    /** Sends a frame (not an event: no id, no filter) to every open stream. */
     public void broadcastFrame(byte[] frame) {
+        broadcastFrame(frame, 0, 1);
+    }
+
+    /**
+     * Sends a frame to the open streams of one heartbeat slice: those whose shard is {@code slice} mod
+     * {@code slices}. Queues quietly, then wakes each writer once.
+     */
+    public void broadcastFrame(byte[] frame, int slice, int slices) {
         for (Connection c : connections.values()) {
-            c.send(frame, false);
+            if (HeartbeatSlices.contains(c.shard, slice, slices)) {
+                c.send(frame, false);
+            }
         }
         writers.wakeAll();
     }

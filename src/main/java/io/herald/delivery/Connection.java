@@ -42,6 +42,7 @@ public final class Connection extends Subscriber {
     private boolean closing;
     private volatile boolean closed;
     private volatile CloseReason closeReason;
+    private volatile Runnable onClosed;
     private volatile EventId lastSentId;
     /** Set while the writer waits for the transport to become writable again. */
     private final java.util.concurrent.atomic.AtomicBoolean awaitingWritable = new java.util.concurrent.atomic.AtomicBoolean();
@@ -350,11 +351,34 @@ public final class Connection extends Subscriber {
             held = null;
         }
         events.closed(this, closeReason);
+        Runnable hook = onClosed;
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    /**
+     * Runs {@code hook} once when the stream ends (at once if it has ended): for what lives as long as the stream,
+     * not as long as its HTTP exchange, which a transport may finish earlier.
+     */
+    public void whenClosed(Runnable hook) {
+        synchronized (this) {
+            if (!closed) {
+                onClosed = hook;
+                return;
+            }
+        }
+        hook.run();
     }
 
     /** Completes the underlying response; called by the registry off the dispatch path. */
     void release() {
-        if (out != null) {
+        if (out == null) {
+            return;
+        }
+        if (closeReason == CloseReason.SLOW_CLIENT || closeReason == CloseReason.WRITE_FAILED) {
+            out.abort();
+        } else {
             out.close();
         }
     }

@@ -14,4 +14,9 @@ public interface Outbound {
 
     /** Ends the response. */
     void close();
+
+    /** Ends the response of a client that is dropped (stalled, or failing): a transport that can reset does. */
+    default void abort() {
+        close();
+    }
 }

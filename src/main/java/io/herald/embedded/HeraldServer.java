@@ -120,11 +120,13 @@ public final class HeraldServer implements AutoCloseable {
             http = new HttpServer();
             NetworkListener plain = new NetworkListener("herald", host, port);
             plain.registerAddOn(new InvalidUriAddOn());
+            plain.registerAddOn(new DetachedStreams());
             plain.setMaxPendingBytes(maxPending);
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
             // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
-            // client's socket soak up megabytes before Herald notices and drops it.
+            // client's socket soak up megabytes before Herald notices and drops it. Grizzly applies this only where
+            // it raises the buffer; plain HTTP/1.1 streams get it set on their socket by GrizzlyDirectStreams.
             int sendBuffer = config.getOptionalValue("herald.http.socket-send-buffer-bytes", Integer.class).orElse(65536);
             if (sendBuffer > 0) {
                 plain.getTransport().setWriteBufferSize(sendBuffer);

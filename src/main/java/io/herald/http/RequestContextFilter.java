@@ -4,8 +4,6 @@ import io.herald.auth.CurrentRequest;
 import io.herald.limits.StreamLease;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -67,34 +65,10 @@ public class RequestContextFilter implements Filter {
         };
     }
 
+    /** A lease still on the request was not handed to a stream (refused or failed before it opened): give it back. */
     private static void releaseLeaseWhenDone(HttpServletRequest request) {
-        if (!(request.getAttribute(StreamLease.ATTRIBUTE) instanceof StreamLease lease)) {
-            return;
+        if (request.getAttribute(StreamLease.ATTRIBUTE) instanceof StreamLease lease) {
+            lease.release();
         }
-        if (!request.isAsyncStarted()) {
-            lease.release(); // refused or failed before the stream started
-            return;
-        }
-        request.getAsyncContext().addListener(new AsyncListener() {
-            @Override
-            public void onComplete(AsyncEvent event) {
-                lease.release();
-            }
-
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                lease.release();
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                lease.release();
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                // the same response goes on
-            }
-        });
     }
 }

@@ -5,8 +5,10 @@ import io.herald.delivery.ChannelRegistry;
 import io.herald.delivery.ClientDetails;
 import io.herald.delivery.Connection;
 import io.herald.delivery.HeartbeatScheduler;
+import io.herald.delivery.Outbound;
 import io.herald.delivery.Viewer;
 import io.herald.drain.Drain;
+import io.herald.limits.StreamLease;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -46,6 +48,8 @@ public class EventStreamFilter implements Filter {
     long unavailableRetryMs;
     @Inject
     Drain drain;
+    @Inject
+    DirectStreams direct;
     @Inject
     @ConfigProperty(name = "herald.compression.enabled", defaultValue = "false")
     boolean compression;
@@ -118,10 +122,20 @@ public class EventStreamFilter implements Filter {
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        ServletOutputStream out = response.getOutputStream();
         Connection connection = registry.newConnection(registry.newClientId(), stream.subscription().patterns(),
                 stream.subscription().eventTypes(), stream.envelope(), viewer,
                 new ClientDetails(request.getHeader("User-Agent"), request.getRemoteAddr()));
+        // the stream's slot under the per-subject and per-address limits lasts as long as the stream
+        if (request.getAttribute(StreamLease.ATTRIBUTE) instanceof StreamLease lease) {
+            request.removeAttribute(StreamLease.ATTRIBUTE);
+            connection.whenClosed(lease::release);
+        }
+        Outbound socket = direct.open(request, response, connection, gzip);
+        if (socket != null) {
+            registry.open(connection, socket, stream.lastEventId(), heartbeats.intervalMs(), () -> { });
+            return;
+        }
+        ServletOutputStream out = response.getOutputStream();
         ServletOutbound outbound = new ServletOutbound(async, out, connection, gzip);
         async.addListener(outbound);
         registry.open(connection, outbound, stream.lastEventId(), heartbeats.intervalMs(),

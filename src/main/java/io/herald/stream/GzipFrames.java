@@ -9,7 +9,7 @@ import java.util.zip.Deflater;
  * ({@code SYNC_FLUSH}) so each event can be decoded the moment it arrives; nothing waits in a buffer
  * (the trap of jersey#3309). The dictionary carries across frames, which is where a feed of similar JSON saves.
  */
-final class GzipFrames {
+public final class GzipFrames {
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
@@ -24,7 +24,7 @@ final class GzipFrames {
     }
 
     /** The compressed bytes for one frame, ending on a byte boundary the client can decode up to. */
-    byte[] frame(byte[] frame) {
+    public byte[] frame(byte[] frame) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(frame.length / 2 + 32);
         if (!headerSent) {
             out.writeBytes(HEADER);
@@ -41,7 +41,7 @@ final class GzipFrames {
     }
 
     /** The end of the gzip member (final block, CRC and length), once, when the stream ends. */
-    byte[] finish() {
+    public byte[] finish() {
         if (finished) {
             return new byte[0];
         }
@@ -69,7 +69,7 @@ final class GzipFrames {
     }
 
     /** Frees the native compressor when the stream ends without a trailer. */
-    void end() {
+    public void end() {
         if (!finished) {
             finished = true;
             deflater.end();

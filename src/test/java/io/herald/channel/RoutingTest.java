@@ -23,7 +23,8 @@ class RoutingTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private static List<String> dataOf(SseClient c) {
-        return c.events().stream().filter(e -> !e.type().equals("connected")).map(SseEvent::data).toList();
+        return c.events().stream().filter(e -> !e.type().equals("connected") && !e.type().equals("heartbeat"))
+                .map(SseEvent::data).toList();
     }
 
     @Test

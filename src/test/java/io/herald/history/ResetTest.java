@@ -44,7 +44,8 @@ class ResetTest {
             // after the reset the stream continues live, and the next event follows the resume position
             String next = Http.publish(after.baseUri(), "reset.a", "x", "2");
             assertTrue(client.awaitCount("x", 1, WAIT));
-            assertEquals(List.of("connected", "reset", "x"), client.events().stream().map(SseEvent::type).toList());
+            assertEquals(List.of("connected", "reset", "x"), client.events().stream().map(SseEvent::type)
+                    .filter(type -> !type.equals("heartbeat")).toList());
             assertEquals(next, client.events("x").get(0).id());
         }
     }

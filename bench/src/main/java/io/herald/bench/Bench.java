@@ -32,7 +32,8 @@ public final class Bench {
         public double duration = 10;              // seconds of measurement
         public String steps = "";                 // fanout: comma-separated rates
         public double stepSeconds = 8;
-        public double p99LimitMs = 100;
+        public double p99LimitMs = 100;           // fanout: maxRateWithinLimit is the highest rate with p99 <= this
+        public double p99AbortMs = 5000;          // fanout: stop stepping once a step's p99 exceeds this
         public double warmup = 1;
         public double drainTimeout = 15;
         public double connectTimeout = 180;       // seconds to get every stream up
@@ -258,13 +259,21 @@ public final class Bench {
         return m;
     }
 
+    /**
+     * Steps through every rate in --steps while the server keeps up, so each target gets latency and CPU per delivery
+     * at several rates. It stops early only when deliveries fall below 80% of rate x subscribers or p99 exceeds
+     * --p99-abort-ms. maxRateWithinLimit is the highest rate that, like every step before it, kept p99 within
+     * --p99-limit-ms and delivered at least 80% (null if the first step did not).
+     */
     static Map<String, Object> fanout(Config c, LoadGen lg) {
         double[] rates;
         if (c.steps == null || c.steps.isBlank()) rates = new double[]{c.rate};
-        else rates = java.util.Arrays.stream(c.steps.split(",")).mapToDouble(Double::parseDouble).toArray();
+        else rates = java.util.Arrays.stream(c.steps.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .mapToDouble(Double::parseDouble).toArray();
         List<Object> steps = new ArrayList<>();
         Double maxOkRate = null, maxOkDeliveries = null;
-        String stop = "all steps passed";
+        boolean allOkSoFar = true;
+        String stop = "all steps run";
         for (double r : rates) {
             lg.startPublishing(r, new int[]{0}, 0);
             // let the step settle (the first step also warms up the JITs of both sides), then measure
@@ -275,20 +284,33 @@ public final class Bench {
             s.put("rate", r);
             double expected = r * lg.streamingCount();
             s.put("expectedDeliveriesPerSec", expected);
-            steps.add(s);
             double p99 = p99(s);
             double dps = (Double) s.get("deliveriesPerSec");
-            System.err.printf(Locale.ROOT, "[%s/fanout] rate %.0f/s: %.0f deliveries/s (expected %.0f), p99 %.1f ms, server cpu %s, loadgen cpu %.2f%n",
-                    c.target, r, dps, expected, p99, s.get("serverCpuUtil"), (Double) s.get("loadgenCpuUtil"));
-            if (p99 > c.p99LimitMs) { stop = "p99 > " + c.p99LimitMs + " ms at " + r + "/s"; break; }
-            if (dps < 0.8 * expected) { stop = "deliveries fell below 80% of expected at " + r + "/s"; break; }
-            maxOkRate = r; maxOkDeliveries = dps;
+            boolean keptUp = dps >= 0.8 * expected;
+            boolean ok = p99 <= c.p99LimitMs && keptUp;
+            s.put("withinP99Limit", p99 <= c.p99LimitMs);
+            steps.add(s);
+            @SuppressWarnings("unchecked") Map<String, Object> lat = (Map<String, Object>) s.get("latencyMs");
+            System.err.printf(Locale.ROOT, "[%s/fanout] rate %s/s: %.0f deliveries/s (expected %.0f), p50/p90/p99/p99.9/max %s/%s/%s/%s/%s ms%s,"
+                            + " server cpu %s (%s us/delivery), loadgen cpu %.2f%n",
+                    c.target, num(r), dps, expected, fmt(lat.get("p50")), fmt(lat.get("p90")), fmt(lat.get("p99")), fmt(lat.get("p999")),
+                    fmt(lat.get("max")), p99 > c.p99LimitMs ? " (over " + num(c.p99LimitMs) + ")" : "",
+                    fmt(s.get("serverCpuUtil")), fmt(s.get("serverCpuUsPerDelivery")), (Double) s.get("loadgenCpuUtil"));
+            if (allOkSoFar && ok) { maxOkRate = r; maxOkDeliveries = dps; }
+            else allOkSoFar = false;
+            if (!keptUp) { stop = "deliveries fell below 80% of expected at " + num(r) + "/s"; break; }
+            if (p99 > c.p99AbortMs) { stop = "p99 > " + num(c.p99AbortMs) + " ms (abort limit) at " + num(r) + "/s"; break; }
         }
         lg.stopPublishing();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("steps", steps);
+        m.put("p99LimitMs", c.p99LimitMs);
+        m.put("p99AbortMs", c.p99AbortMs);
         m.put("maxRateWithinLimit", maxOkRate);
         m.put("deliveriesPerSecAtMax", maxOkDeliveries);
+        m.put("stepsRun", steps.size());
+        m.put("stepsPlanned", rates.length);
+        m.put("highestRateRun", steps.isEmpty() ? null : ((Map<?, ?>) steps.get(steps.size() - 1)).get("rate"));
         m.put("stoppedBecause", stop);
         return m;
     }
@@ -423,6 +445,11 @@ public final class Bench {
         }
     }
 
+    /** A rate or limit without needless decimals: 1, 2.5, 1000. */
+    static String num(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
     static String fmt(Object o) {
         if (o == null) return "-";
         if (o instanceof Double) {
@@ -463,8 +490,21 @@ public final class Bench {
             sb.append(" server_cpu_util=").append(fmt(path(r, "results.serverCpuUtil")));
         }
         if (s.equals("fanout")) {
-            sb.append(" max_rate_within_p99=").append(fmt(path(r, "results.maxRateWithinLimit")));
+            sb.append(" max_rate_within_p99=").append(path(r, "results.maxRateWithinLimit") instanceof Number n ? num(n.doubleValue()) : "-");
             sb.append(" deliveries/s=").append(fmt(path(r, "results.deliveriesPerSecAtMax")));
+            sb.append(" steps=").append(fmt(path(r, "results.stepsRun"))).append('/').append(fmt(path(r, "results.stepsPlanned")));
+            Object stepList = path(r, "results.steps");
+            if (stepList instanceof List) {
+                // per step: rate:p99 ms:server CPU us per delivery
+                StringBuilder per = new StringBuilder();
+                for (Object o : (List<?>) stepList) {
+                    if (!(o instanceof Map)) continue;
+                    @SuppressWarnings("unchecked") Map<String, Object> st = (Map<String, Object>) o;
+                    per.append(per.length() == 0 ? "" : ",").append(st.get("rate") instanceof Number n ? num(n.doubleValue()) : "-").append(':')
+                            .append(fmt(path(st, "latencyMs.p99"))).append(':').append(fmt(st.get("serverCpuUsPerDelivery")));
+                }
+                sb.append(" rate:p99_ms:cpu_us/delivery=").append(per.length() == 0 ? "-" : per);
+            }
             sb.append(" (").append(path(r, "results.stoppedBecause")).append(')');
         }
         if (s.equals("reconnect")) {
@@ -476,7 +516,8 @@ public final class Bench {
             sb.append(" others_p99_ms without/with=").append(fmt(path(r, "results.othersP99MsWithout"))).append('/')
                     .append(fmt(path(r, "results.othersP99MsWith")));
             sb.append(" stalled_dropped=").append(fmt(path(r, "results.stalledDropped"))).append('/').append(fmt(path(r, "results.stalledClients")));
-            sb.append(" drop_s_p50=").append(fmt(path(r, "results.dropSecondsP50")));
+            sb.append(" drop_s_p50/max=").append(fmt(path(r, "results.dropSecondsP50"))).append('/')
+                    .append(fmt(path(r, "results.dropSecondsMax")));
         }
         sb.append(" rss_mb=").append(path(r, "server.rssKbAfter") instanceof Long && (Long) path(r, "server.rssKbAfter") > 0
                 ? fmt(((Long) path(r, "server.rssKbAfter")) / 1024.0) : "-");

@@ -7,6 +7,10 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +29,9 @@ import java.util.stream.Stream;
  * PNG plots next to them. java -cp ... io.herald.bench.Report bench/results
  */
 public final class Report {
+    /** The table goes to stdout in UTF-8 whatever the locale (it has a µ in it). */
+    static PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "results");
         // scenario -> target -> result
@@ -32,19 +42,23 @@ public final class Report {
         }
         for (Path p : files) {
             try {
-                @SuppressWarnings("unchecked") Map<String, Object> r = (Map<String, Object>) Json.parse(Files.readString(p));
-                if (r.get("scenario") == null) continue;
-                Map<String, Map<String, Object>> t = by.computeIfAbsent((String) r.get("scenario"), k -> new TreeMap<>());
-                Map<String, Object> prev = t.get((String) r.get("label"));
-                if (prev == null || ((String) prev.get("startedAt")).compareTo((String) r.get("startedAt")) < 0)
-                    t.put((String) r.get("label"), r);
-            } catch (RuntimeException e) {
+                if (!(Json.parse(Files.readString(p)) instanceof Map<?, ?> parsed)) continue;
+                @SuppressWarnings("unchecked") Map<String, Object> r = (Map<String, Object>) parsed;
+                if (!(r.get("scenario") instanceof String scenario)) continue;
+                String label = r.get("label") instanceof String l ? l : r.get("target") instanceof String t ? t
+                        : p.getFileName().toString().replaceFirst("\\.json$", "");
+                Map<String, Map<String, Object>> t = by.computeIfAbsent(scenario, k -> new TreeMap<>());
+                Map<String, Object> prev = t.get(label);
+                if (prev == null || startedAt(prev).compareTo(startedAt(r)) <= 0) t.put(label, r);
+            } catch (Exception e) {
                 System.err.println("skip " + p + ": " + e);
             }
         }
         printTable(by);
         plots(dir, by);
     }
+
+    static String startedAt(Map<String, Object> r) { return r.get("startedAt") instanceof String s ? s : ""; }
 
     static Object g(Map<String, Object> r, String path) { return Bench.path(r, path); }
 
@@ -54,56 +68,139 @@ public final class Report {
         if (o == null) return "-";
         if (o instanceof Number) {
             double v = ((Number) o).doubleValue();
-            if (Double.isNaN(v)) return "-";
+            if (Double.isNaN(v) || v < 0) return "-"; // every metric is >= 0; ProcStats gives -1 for "not known" (no JVM heap)
             if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%.0f", v);
             return String.format(Locale.ROOT, "%.2f", v);
         }
         return o.toString();
     }
 
+    /** A table row: a label and how to get a target's cell from its result. */
+    record Row(String label, Function<Map<String, Object>, Object> value) {}
+
+    static Row row(String path, String label) { return new Row(label, r -> g(r, path)); }
+
+    static Row[] rows(String... spec) {
+        Row[] a = new Row[spec.length];
+        for (int i = 0; i < spec.length; i++) { String[] pm = spec[i].split("\\|"); a[i] = row(pm[0], pm[1]); }
+        return a;
+    }
+
+    /** A count without decimals (parsed JSON numbers are all doubles). */
+    static String count(Object o) { return o instanceof Number n && n.doubleValue() >= 0 ? Bench.num(n.doubleValue()) : "-"; }
+
+    /** "a/b", or "-" when neither is known. */
+    /** (after - before) / streams held, or null when a figure is missing. */
+    static Double perStream(Map<String, Object> r, String after, String before) {
+        if (g(r, after) instanceof Number a && g(r, before) instanceof Number b && g(r, "connect.established") instanceof Number n
+                && a.doubleValue() > 0 && b.doubleValue() > 0 && n.doubleValue() > 0) {
+            return (a.doubleValue() - b.doubleValue()) / n.doubleValue();
+        }
+        return null;
+    }
+
+    static String pair(String a, String b) { return a.equals("-") && b.equals("-") ? "-" : a + "/" + b; }
+
+    /** The fan-out steps of a result (an empty list when there are none or they are not in the expected shape). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> steps(Map<String, Object> r) {
+        List<Map<String, Object>> l = new ArrayList<>();
+        if (g(r, "results.steps") instanceof List<?> steps)
+            for (Object o : steps) if (o instanceof Map<?, ?> m && m.get("rate") instanceof Number) l.add((Map<String, Object>) m);
+        return l;
+    }
+
+    static Map<String, Object> stepAt(Map<String, Object> r, double rate) {
+        for (Map<String, Object> s : steps(r)) if (d(s.get("rate")) == rate) return s;
+        return null;
+    }
+
+    static List<Row> fanoutRows(Map<String, Map<String, Object>> fan) {
+        // the p99 limit the runs used (older results keep it in config only)
+        Set<String> limits = new TreeSet<>();
+        for (Map<String, Object> r : fan.values()) {
+            Object l = g(r, "results.p99LimitMs");
+            if (l == null) l = g(r, "config.p99LimitMs");
+            if (l instanceof Number n) limits.add(Bench.num(n.doubleValue()));
+        }
+        String limit = limits.size() == 1 ? limits.iterator().next() + "ms" : "limit";
+        List<Row> rows = new ArrayList<>(List.of(rows(
+                "connect.established|subscribers")));
+        rows.add(new Row("max events/s with p99<=" + limit, r -> count(g(r, "results.maxRateWithinLimit"))));
+        rows.addAll(List.of(rows("results.deliveriesPerSecAtMax|deliveries/s at that rate", "results.stoppedBecause|stopped because",
+                "correctness.loss|loss", "correctness.duplicates|dup")));
+        TreeSet<Double> rates = new TreeSet<>();
+        for (Map<String, Object> r : fan.values()) for (Map<String, Object> s : steps(r)) rates.add(d(s.get("rate")));
+        for (double rate : rates) {
+            rows.add(new Row("p99 ms @ " + Bench.num(rate) + "/s", r -> {
+                Map<String, Object> s = stepAt(r, rate);
+                return s == null ? null : g(s, "latencyMs.p99");
+            }));
+        }
+        for (double rate : rates) {
+            rows.add(new Row("server CPU µs/delivery @ " + Bench.num(rate) + "/s", r -> {
+                Map<String, Object> s = stepAt(r, rate);
+                return s == null ? null : s.get("serverCpuUsPerDelivery");
+            }));
+        }
+        return rows;
+    }
+
     static void printTable(Map<String, Map<String, Map<String, Object>>> by) {
         // rows: metric; columns: targets
         List<String[]> rows = new ArrayList<>();
-        java.util.Set<String> targets = new java.util.TreeSet<>();
+        Set<String> targets = new TreeSet<>();
         by.values().forEach(m -> targets.addAll(m.keySet()));
         List<String> cols = new ArrayList<>(targets);
-        Map<String, String[]> metrics = new LinkedHashMap<>();
-        metrics.put("idle", new String[]{
+        Map<String, List<Row>> metrics = new LinkedHashMap<>();
+        List<Row> idle = new ArrayList<>(List.of(rows(
                 "connect.established|streams held", "connect.connectsPerSec|connects/s", "server.rssKbAfter|RSS KiB",
-                "results.serverHeapKbAfterGc|heap after GC KiB", "results.serverCpuUtil|idle CPU (cores)",
-                "results.heartbeatLatenessMs.p99|heartbeat late p99 ms", "results.heartbeatIntervalMs.max|heartbeat gap max ms",
-                "correctness.loss|loss"});
-        metrics.put("fanout", new String[]{
-                "connect.established|subscribers", "results.maxRateWithinLimit|max events/s with p99<=100ms",
-                "results.deliveriesPerSecAtMax|deliveries/s at that rate", "results.stoppedBecause|stopped because",
-                "correctness.loss|loss", "correctness.duplicates|dup"});
-        metrics.put("channels", new String[]{
+                "results.serverHeapKbAfterGc|heap after GC KiB")));
+        // growth per held stream: after minus before connecting, over the streams held
+        idle.add(new Row("RSS growth per stream KiB", r -> perStream(r, "results.serverRssKb", "server.rssKbBefore")));
+        idle.add(new Row("heap growth per stream KiB", r -> perStream(r, "results.serverHeapKbAfterGc", "server.heapKbAfterGcBefore")));
+        idle.addAll(List.of(rows("results.serverCpuUtil|idle CPU (cores)",
+                "results.heartbeatLatenessMs.p99|heartbeat late p99 ms", "results.heartbeatLatenessMs.max|heartbeat late max ms",
+                "results.heartbeatIntervalMs.max|heartbeat gap max ms", "correctness.loss|loss")));
+        metrics.put("idle", idle);
+        metrics.put("start", List.of(rows("results.medianMs|start to first response, median ms",
+                "results.minMs|fastest ms", "results.maxMs|slowest ms", "results.runs|runs")));
+        if (by.containsKey("fanout")) metrics.put("fanout", fanoutRows(by.get("fanout")));
+        metrics.put("channels", List.of(rows(
                 "connect.established|clients", "results.deliveriesPerSec|deliveries/s", "results.latencyMs.p50|p50 ms",
                 "results.latencyMs.p99|p99 ms", "results.latencyMs.p999|p99.9 ms", "results.latencyMs.max|max ms",
-                "results.serverCpuUsPerDelivery|server CPU us/delivery", "correctness.loss|loss", "correctness.duplicates|dup"});
-        metrics.put("reconnect", new String[]{
+                "results.serverCpuUsPerDelivery|server CPU us/delivery", "correctness.loss|loss", "correctness.duplicates|dup")));
+        metrics.put("reconnect", List.of(rows(
                 "results.clients|clients", "results.allReconnectedSeconds|all reconnected s", "results.caughtUpSeconds|all caught up gap-free s",
                 "results.missingAtEnd|still missing at end", "results.resets|reset events", "results.serverCpuSecondsDuringStorm|server CPU s in storm",
-                "correctness.duplicates|dup"});
-        metrics.put("slow", new String[]{
+                "correctness.duplicates|dup")));
+        List<Row> slow = new ArrayList<>(List.of(rows(
                 "connect.established|clients", "results.othersP99MsWithout|others p99 ms, none stalled",
-                "results.othersP99MsWith|others p99 ms, 1% stalled", "results.stalledDropped|stalled dropped",
-                "results.stalledClients|stalled", "results.dropSecondsP50|drop time p50 s", "results.dropSecondsMax|drop time max s",
-                "server.rssKbAfter|RSS KiB after", "correctness.loss|loss (non-stalled)"});
-        for (Map.Entry<String, String[]> e : metrics.entrySet()) {
+                "results.othersP99MsWith|others p99 ms, 1% stalled")));
+        slow.add(new Row("stalled dropped", r -> pair(count(g(r, "results.stalledDropped")), count(g(r, "results.stalledClients")))));
+        // the max is only known ("-" otherwise) when every stalled client was dropped within the observed time
+        slow.add(new Row("drop time p50/max s", r -> pair(f(g(r, "results.dropSecondsP50")), f(g(r, "results.dropSecondsMax")))));
+        slow.addAll(List.of(rows("server.rssKbAfter|RSS KiB after", "correctness.loss|loss (non-stalled)")));
+        metrics.put("slow", slow);
+        for (Map.Entry<String, List<Row>> e : metrics.entrySet()) {
             Map<String, Map<String, Object>> t = by.get(e.getKey());
             if (t == null) continue;
             String[] head = new String[cols.size() + 1];
             head[0] = "== " + e.getKey();
             for (int i = 0; i < cols.size(); i++) head[i + 1] = cols.get(i);
             rows.add(head);
-            for (String m : e.getValue()) {
-                String[] pm = m.split("\\|");
+            for (Row m : e.getValue()) {
                 String[] row = new String[cols.size() + 1];
-                row[0] = "  " + pm[1];
+                row[0] = "  " + m.label();
                 for (int i = 0; i < cols.size(); i++) {
                     Map<String, Object> r = t.get(cols.get(i));
-                    row[i + 1] = r == null ? "" : f(g(r, pm[0]));
+                    String cell;
+                    try {
+                        cell = r == null ? "" : f(m.value().apply(r));
+                    } catch (RuntimeException ex) { // a result of an unexpected shape
+                        cell = "?";
+                    }
+                    row[i + 1] = cell;
                 }
                 rows.add(row);
             }
@@ -115,45 +212,63 @@ public final class Report {
             for (int i = 0; i < r.length; i++) {
                 sb.append(i == 0 ? String.format("%-" + w[i] + "s", r[i]) : String.format("  %" + Math.min(w[i], 40) + "s", r[i]));
             }
-            System.out.println(sb);
+            out.println(sb);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static void plots(Path dir, Map<String, Map<String, Map<String, Object>>> by) throws Exception {
+    static void plots(Path dir, Map<String, Map<String, Map<String, Object>>> by) {
         Map<String, Map<String, Object>> fan = by.get("fanout");
-        if (fan != null) {
-            XYChart c = new XYChartBuilder().width(800).height(500).title("Fan-out: p99 latency vs publish rate (10k subscribers, 1 channel)")
-                    .xAxisTitle("events/s published").yAxisTitle("p99 ms").build();
-            c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW);
-            XYChart c2 = new XYChartBuilder().width(800).height(500).title("Fan-out: deliveries/s vs publish rate")
-                    .xAxisTitle("events/s published").yAxisTitle("deliveries/s").build();
-            c2.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW);
-            for (Map.Entry<String, Map<String, Object>> e : fan.entrySet()) {
-                List<Object> steps = (List<Object>) g(e.getValue(), "results.steps");
-                if (steps == null || steps.isEmpty()) continue;
-                List<Double> x = new ArrayList<>(), y = new ArrayList<>(), y2 = new ArrayList<>();
-                for (Object s : steps) {
-                    Map<String, Object> sm = (Map<String, Object>) s;
-                    double p99 = d(g(sm, "latencyMs.p99"));
-                    if (Double.isNaN(p99)) continue;
-                    x.add(d(sm.get("rate"))); y.add(Math.max(p99, 0.01)); y2.add(Math.max(d(sm.get("deliveriesPerSec")), 1));
-                }
-                if (x.isEmpty()) continue;
-                c.addSeries(e.getKey(), x, y);
-                c2.addSeries(e.getKey(), x, y2);
-            }
-            if (!c.getSeriesMap().isEmpty()) {
-                BitmapEncoder.saveBitmap(c, dir.resolve("fanout-p99.png").toString(), BitmapEncoder.BitmapFormat.PNG);
-                BitmapEncoder.saveBitmap(c2, dir.resolve("fanout-throughput.png").toString(), BitmapEncoder.BitmapFormat.PNG);
-            }
-        }
+        if (fan != null) plot("fanout", () -> fanoutPlots(dir, fan));
         // a 2x2 panel of bar charts saved as separate small PNGs
-        bar(dir, by, "idle", "server.rssKbAfter", 1 / 1024.0, "Idle hold: server RSS (MiB)", "idle-rss.png");
-        bar(dir, by, "channels", "results.serverCpuUsPerDelivery", 1, "Many channels: server CPU per delivery (us)", "channels-cpu.png");
-        bar(dir, by, "channels", "results.latencyMs.p99", 1, "Many channels: p99 latency (ms)", "channels-p99.png");
-        bar(dir, by, "reconnect", "results.caughtUpSeconds", 1, "Reconnect storm: time to catch up gap-free (s)", "reconnect.png");
-        bar(dir, by, "slow", "results.othersP99MsWith", 1, "Slow clients: others' p99 with 1% stalled (ms)", "slow-p99.png");
+        plot("idle-rss.png", () -> bar(dir, by, "idle", "server.rssKbAfter", 1 / 1024.0, "Idle hold: server RSS (MiB)", "idle-rss.png"));
+        plot("channels-cpu.png", () -> bar(dir, by, "channels", "results.serverCpuUsPerDelivery", 1, "Many channels: server CPU per delivery (us)", "channels-cpu.png"));
+        plot("channels-p99.png", () -> bar(dir, by, "channels", "results.latencyMs.p99", 1, "Many channels: p99 latency (ms)", "channels-p99.png"));
+        plot("reconnect.png", () -> bar(dir, by, "reconnect", "results.caughtUpSeconds", 1, "Reconnect storm: time to catch up gap-free (s)", "reconnect.png"));
+        plot("start.png", () -> bar(dir, by, "start", "results.medianMs", 1, "Start to first served request, median (ms)", "start.png"));
+        plot("slow-p99.png", () -> bar(dir, by, "slow", "results.othersP99MsWith", 1, "Slow clients: others' p99 with 1% stalled (ms)", "slow-p99.png"));
+    }
+
+    interface PlotJob { void run() throws Exception; }
+
+    /** One plot failing (odd data, a headless AWT problem) must not cost the others or the table. */
+    static void plot(String what, PlotJob job) {
+        try { job.run(); } catch (Exception | Error e) { System.err.println("plot " + what + " failed: " + e); }
+    }
+
+    static XYChart rateChart(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("events/s published").yAxisTitle(yTitle).build();
+        c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW);
+        return c;
+    }
+
+    /** fanout-p99.png, fanout-throughput.png and fanout-cpu.png: one series per target over the rate steps. */
+    static void fanoutPlots(Path dir, Map<String, Map<String, Object>> fan) throws Exception {
+        double subs = 0;
+        for (Map<String, Object> r : fan.values()) { double n = d(g(r, "connect.established")); if (n > subs) subs = n; }
+        String who = subs > 0 ? " (" + (subs >= 1000 && subs % 1000 == 0 ? Bench.num(subs / 1000) + "k" : Bench.num(subs)) + " subscribers, 1 channel)" : "";
+        XYChart c = rateChart("Fan-out: p99 latency vs publish rate" + who, "p99 ms");
+        XYChart c2 = rateChart("Fan-out: deliveries/s vs publish rate", "deliveries/s");
+        XYChart c3 = rateChart("Fan-out: server CPU per delivery vs publish rate" + who, "server CPU µs per delivery");
+        for (Map.Entry<String, Map<String, Object>> e : fan.entrySet()) {
+            List<Double> x = new ArrayList<>(), y = new ArrayList<>(), y2 = new ArrayList<>(), x3 = new ArrayList<>(), y3 = new ArrayList<>();
+            for (Map<String, Object> sm : steps(e.getValue())) {
+                double rate = d(sm.get("rate"));
+                if (!(rate > 0)) continue;
+                double cpu = d(sm.get("serverCpuUsPerDelivery"));
+                if (cpu > 0) { x3.add(rate); y3.add(cpu); }
+                double p99 = d(g(sm, "latencyMs.p99"));
+                if (Double.isNaN(p99)) continue;
+                x.add(rate); y.add(Math.max(p99, 0.01)); y2.add(Math.max(d(sm.get("deliveriesPerSec")), 1));
+            }
+            if (!x.isEmpty()) { c.addSeries(e.getKey(), x, y); c2.addSeries(e.getKey(), x, y2); }
+            if (!x3.isEmpty()) c3.addSeries(e.getKey(), x3, y3);
+        }
+        if (!c.getSeriesMap().isEmpty()) {
+            BitmapEncoder.saveBitmap(c, dir.resolve("fanout-p99.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+            BitmapEncoder.saveBitmap(c2, dir.resolve("fanout-throughput.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        }
+        if (!c3.getSeriesMap().isEmpty())
+            BitmapEncoder.saveBitmap(c3, dir.resolve("fanout-cpu.png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     static void bar(Path dir, Map<String, Map<String, Map<String, Object>>> by, String scenario, String path, double mul,

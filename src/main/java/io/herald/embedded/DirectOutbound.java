@@ -1,0 +1,249 @@
+package io.herald.embedded;
+
+import io.herald.delivery.Connection;
+import io.herald.delivery.Outbound;
+import io.herald.stream.GzipFrames;
+import jakarta.servlet.AsyncContext;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A stream body written by Herald straight to the socket as HTTP/1.1 chunks, without blocking. A writer thread
+ * stages a connection's frames in a direct buffer of its own and sends them with one system call; what the socket
+ * cannot take waits here, and {@link WritableWatcher} says when to try again. Grizzly wrote the headers and still
+ * owns the connection: at a normal end it writes the last chunk ({@code async.complete()}); a stream cut off in the
+ * middle of a chunk (a stalled client) is reset instead, so the client never reads a torn frame.
+ */
+final class DirectOutbound implements Outbound {
+
+    static final int STAGE_BYTES = 32 * 1024;
+    /** One per writer thread; holds one connection's bytes between its first write and its flush. */
+    private static final ThreadLocal<Stage> STAGE = ThreadLocal.withInitial(Stage::new);
+
+    /**
+     * A writer thread's buffer and the stream whose bytes are in it. A drain cut short (its stream closed between
+     * two frames) leaves bytes behind; they are dropped when another stream takes the buffer, never sent on its socket.
+     */
+    private static final class Stage {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(STAGE_BYTES);
+        DirectOutbound owner;
+
+        ByteBuffer takenBy(DirectOutbound out) {
+            if (owner != out) {
+                buffer.clear();
+                owner = out;
+            }
+            return buffer;
+        }
+    }
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Hex length, CRLF, then CRLF after the data. */
+    private static final int CHUNK_OVERHEAD = 8 + 2 + 2;
+
+    private final SocketChannel channel;
+    /** Closes the connection through its owner (Grizzly), so its own bookkeeping ends too. */
+    private final Runnable closeConnection;
+    /** Null for a detached stream, whose exchange Grizzly has finished already (see {@link DetachedStreams}). */
+    private final AsyncContext async;
+    /** The stream: told when the socket is writable again, and when a write failed. */
+    private final Connection connection;
+    private final GzipFrames gzip;
+    private final WritableWatcher watcher;
+    /** Bytes the socket did not take yet; null when everything went out. */
+    private ByteBuffer pending;
+    private boolean closed;
+
+    DirectOutbound(SocketChannel channel, Runnable closeConnection, AsyncContext async, Connection connection,
+                   GzipFrames gzip, WritableWatcher watcher) {
+        this.channel = channel;
+        this.closeConnection = closeConnection;
+        this.async = async;
+        this.connection = connection;
+        this.gzip = gzip;
+        this.watcher = watcher;
+    }
+
+    @Override
+    public synchronized boolean isReady() {
+        if (closed) {
+            return false;
+        }
+        if (pending == null) {
+            return true;
+        }
+        try {
+            channel.write(pending);
+        } catch (IOException e) {
+            closed = true;
+            pending = null;
+            connection.close(Connection.CloseReason.WRITE_FAILED);
+            return false;
+        }
+        if (pending.hasRemaining()) {
+            watcher.arm(channel, this);
+            return false;
+        }
+        pending = null;
+        return true;
+    }
+
+    @Override
+    public synchronized void write(byte[] frame) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        byte[] bytes = gzip == null ? frame : gzip.frame(frame);
+        if (bytes.length == 0) {
+            return;
+        }
+        ByteBuffer stage = STAGE.get().takenBy(this);
+        if (stage.remaining() < bytes.length + CHUNK_OVERHEAD) {
+            send(stage);
+        }
+        if (pending != null || bytes.length + CHUNK_OVERHEAD > stage.capacity()) {
+            ByteBuffer chunk = ByteBuffer.wrap(chunk(bytes));
+            if (pending == null) {
+                channel.write(chunk);
+                keep(chunk);
+            } else {
+                keep(chunk);
+            }
+            return;
+        }
+        stage.put(Integer.toHexString(bytes.length).getBytes(StandardCharsets.US_ASCII)).put(CRLF).put(bytes).put(CRLF);
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+        ByteBuffer stage = STAGE.get().takenBy(this);
+        if (closed) {
+            stage.clear();
+            throw new ClosedChannelException();
+        }
+        send(stage);
+        if (pending != null) {
+            watcher.arm(channel, this);
+        }
+    }
+
+    /** Writes what is staged; the socket's leftovers are kept for later. The stage is empty afterwards. */
+    private void send(ByteBuffer stage) throws IOException {
+        try {
+            stage.flip();
+            if (stage.hasRemaining()) {
+                channel.write(stage);
+                keep(stage);
+            }
+        } finally {
+            stage.clear();
+        }
+    }
+
+    /** Keeps the unwritten rest of {@code buffer} after anything already waiting. */
+    private void keep(ByteBuffer buffer) {
+        if (!buffer.hasRemaining()) {
+            return;
+        }
+        int waiting = pending == null ? 0 : pending.remaining();
+        ByteBuffer joined = ByteBuffer.allocate(waiting + buffer.remaining());
+        if (pending != null) {
+            joined.put(pending);
+        }
+        joined.put(buffer).flip();
+        pending = joined;
+    }
+
+    private static byte[] chunk(byte[] bytes) {
+        byte[] size = Integer.toHexString(bytes.length).getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[size.length + 2 + bytes.length + 2];
+        System.arraycopy(size, 0, chunk, 0, size.length);
+        chunk[size.length] = '\r';
+        chunk[size.length + 1] = '\n';
+        System.arraycopy(bytes, 0, chunk, size.length + 2, bytes.length);
+        chunk[chunk.length - 2] = '\r';
+        chunk[chunk.length - 1] = '\n';
+        return chunk;
+    }
+
+    /** Called by the watcher: the socket can take more. */
+    void writable() {
+        connection.onWritable();
+    }
+
+    /** Ends the body: the gzip trailer and Grizzly's last chunk when everything went out, a reset otherwise. */
+    @Override
+    public void close() {
+        end(false);
+    }
+
+    /** Cuts the stream off at once (a stalled or failed client): the socket is reset, its buffers freed. */
+    @Override
+    public void abort() {
+        end(true);
+    }
+
+    private void end(boolean abort) {
+        boolean reset = abort;
+        synchronized (this) {
+            if (closed && pending == null && !abort) {
+                // closed by a failed write: Grizzly's close already ended the exchange
+                completeQuietly();
+                return;
+            }
+            closed = true;
+            watcher.disarm(channel);
+            reset |= pending != null;
+            pending = null;
+            if (gzip != null) {
+                reset |= !reset && !writeWhole(gzip.finish());
+                gzip.end();
+            }
+            if (!reset && async == null) {
+                // a detached stream writes its own last chunk; then the connection closes
+                reset = !writeRaw(LAST_CHUNK);
+            }
+        }
+        if (reset) {
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | RuntimeException e) {
+                // already closed
+            }
+        }
+        if (reset || async == null) {
+            closeConnection.run();
+        }
+        completeQuietly();
+    }
+
+    private boolean writeRaw(byte[] bytes) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            channel.write(buffer);
+            return !buffer.hasRemaining();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean writeWhole(byte[] bytes) {
+        return bytes.length == 0 || writeRaw(chunk(bytes));
+    }
+
+    private void completeQuietly() {
+        if (async == null) {
+            return;
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            // already completed (client gone)
+        }
+    }
+}

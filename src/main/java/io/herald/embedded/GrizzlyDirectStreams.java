@@ -1,0 +1,106 @@
+package io.herald.embedded;
+
+import io.herald.delivery.Connection;
+import io.herald.delivery.Outbound;
+import io.herald.stream.DirectStreams;
+import io.herald.stream.GzipFrames;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.glassfish.grizzly.CloseListener;
+import org.glassfish.grizzly.CloseType;
+import org.glassfish.grizzly.Closeable;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.nio.transport.TCPNIOConnection;
+import org.glassfish.grizzly.servlet.HttpServletRequestImpl;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The embedded runtime's stream transport: once Grizzly has written a stream's headers, Herald writes the chunked
+ * body straight to the socket ({@link DirectOutbound}), skipping Grizzly's per-write filter chain and buffer
+ * allocation, which cost more than the system call itself in fan-out (docs/performance.md). Applies to plain
+ * HTTP/1.1 streams; TLS, HTTP/2 and anything unexpected stay on servlet non-blocking output.
+ * {@code herald.http.direct-writes=false} turns it off.
+ */
+@ApplicationScoped
+@Alternative
+@Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
+public class GrizzlyDirectStreams extends DirectStreams {
+
+    @Inject
+    @ConfigProperty(name = "herald.http.direct-writes", defaultValue = "true")
+    boolean enabled;
+    /**
+     * The socket send buffer of a direct stream. Set on the socket itself (which also stops the kernel's auto-tuning):
+     * on loopback an accepted socket may start with megabytes, which a stalled client would fill before Herald's own
+     * queue noticed anything. 0 leaves the kernel's choice.
+     */
+    @Inject
+    @ConfigProperty(name = "herald.http.socket-send-buffer-bytes", defaultValue = "65536")
+    int sendBufferBytes;
+    /** Whether a direct stream lets Grizzly forget its request at once (see {@link DetachedStreams}). */
+    @Inject
+    @ConfigProperty(name = "herald.http.detach-streams", defaultValue = "true")
+    boolean detach;
+
+    private final WritableWatcher watcher = new WritableWatcher();
+
+    @Override
+    public Outbound open(HttpServletRequest request, HttpServletResponse response, Connection connection,
+                         GzipFrames gzip) throws IOException {
+        if (!enabled || request.isSecure() || !"HTTP/1.1".equals(request.getProtocol())) {
+            return null;
+        }
+        Request grizzly = grizzlyRequest(request);
+        if (grizzly == null || !(grizzly.getConnection() instanceof TCPNIOConnection tcp)) {
+            return null;
+        }
+        response.flushBuffer();
+        // Herald may write only once the headers are on the wire and Grizzly frames the body as chunks
+        if (!grizzly.getResponse().getResponse().isChunked() || !tcp.getAsyncWriteQueue().isEmpty()
+                || !(tcp.getChannel() instanceof SocketChannel channel)) {
+            return null;
+        }
+        if (sendBufferBytes > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+        }
+        AsyncContext async = request.getAsyncContext();
+        DirectOutbound out;
+        if (detach && grizzly.getRequest().getProcessingState().isKeepAlive()) {
+            // Grizzly finishes the exchange now (and recycles the request), and stays off the connection
+            DetachedStreams.detach(tcp);
+            async.complete();
+            out = new DirectOutbound(channel, tcp::closeSilently, null, connection, gzip, watcher);
+        } else {
+            out = new DirectOutbound(channel, tcp::closeSilently, async, connection, gzip, watcher);
+        }
+        CloseListener<Closeable, CloseType> gone = (closeable, type) -> connection.close(type == CloseType.REMOTELY
+                ? Connection.CloseReason.CLIENT_GONE : Connection.CloseReason.WRITE_FAILED);
+        tcp.addCloseListener(gone);
+        return out;
+    }
+
+    private static Request grizzlyRequest(ServletRequest request) {
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper wrapper) {
+            r = wrapper.getRequest();
+        }
+        return r instanceof HttpServletRequestImpl impl ? impl.getRequest() : null;
+    }
+
+    @PreDestroy
+    void stop() {
+        watcher.stop();
+    }
+}
