@@ -3,7 +3,7 @@
 # each server pinned to one core and the load generator to the other. Results: bench/results/*.json, *.png, table.
 #
 # Environment knobs:
-#   TARGETS="herald plain nchan"   SCENARIOS="start idle fanout channels reconnect slow"   START_RUNS=5
+#   TARGETS="herald plain nchan"   SCENARIOS="idle fanout channels reconnect slow start"   START_RUNS=5
 #   SCALE=1          multiply client counts (e.g. 0.2 for a quick pass)
 #   SERVER_CPU=0 LOADGEN_CPU=1      cores for taskset
 #   HERALD_CMD       command that starts Herald; $PORT is substituted. Default: the embedded server of this repository.
@@ -25,7 +25,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 cd "$BENCH"
 TARGETS=${TARGETS:-"herald plain nchan"}
-SCENARIOS=${SCENARIOS:-"start idle fanout channels reconnect slow"}
+SCENARIOS=${SCENARIOS:-"idle fanout channels reconnect slow start"}
 SCALE=${SCALE:-1}
 SERVER_CPU=${SERVER_CPU:-0}
 LOADGEN_CPU=${LOADGEN_CPU:-1}
@@ -69,8 +69,9 @@ stop_server() {
   fi
   SERVER_PID=""
   # the next server binds the same port: wait until nothing listens there any more
-  for port in $HERALD_PORT $PLAIN_PORT $NCHAN_PORT; do
-    for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null || break; sleep 0.2; done
+  local p
+  for p in $HERALD_PORT $PLAIN_PORT $NCHAN_PORT; do
+    for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null || break; sleep 0.2; done
   done
 }
 trap stop_server EXIT

@@ -81,9 +81,9 @@ public class GrizzlyDirectStreams extends DirectStreams {
             // Grizzly finishes the exchange now (and recycles the request), and stays off the connection
             DetachedStreams.detach(tcp);
             async.complete();
-            out = new DirectOutbound(channel, tcp::closeSilently, null, connection, gzip, watcher);
+            out = new DirectOutbound(channel, tcp::terminateSilently, null, connection, gzip, watcher);
         } else {
-            out = new DirectOutbound(channel, tcp::closeSilently, async, connection, gzip, watcher);
+            out = new DirectOutbound(channel, tcp::terminateSilently, async, connection, gzip, watcher);
         }
         CloseListener<Closeable, CloseType> gone = (closeable, type) -> connection.close(type == CloseType.REMOTELY
                 ? Connection.CloseReason.CLIENT_GONE : Connection.CloseReason.WRITE_FAILED);

@@ -48,10 +48,15 @@ final class WritableWatcher implements Runnable {
         }
     }
 
+    /**
+     * Forgets the channel. The selector must run once to drop a cancelled key: until then the JDK defers closing the
+     * socket, so a stream that is cut off would stay open on the wire.
+     */
     void disarm(SocketChannel channel) {
         SelectionKey key = channel.keyFor(selector);
         if (key != null) {
             key.cancel();
+            selector.wakeup();
         }
     }
 

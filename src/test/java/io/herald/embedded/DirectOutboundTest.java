@@ -154,4 +154,36 @@ class DirectOutboundTest {
         reader.join(10_000);
         assertEquals(expected.toString(), got.toString());
     }
+
+    @Test
+    void aStalledStreamThatIsCutOffIsClosedOnTheWire() throws Exception {
+        SocketChannel[] c = pair();
+        c[1].setOption(StandardSocketOptions.SO_SNDBUF, 8192);
+        DirectOutbound out = outbound(c[1], "stalled");
+        int frames = 0;
+        while (out.isReady() && frames < 100_000) {
+            out.write(("data: " + "y".repeat(500) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            frames++;
+        }
+        assertTrue(frames < 100_000, "the socket filled up and the outbound waits for it");
+        out.abort();
+        // the client learns at once that the stream is gone (a reset), although it never read a byte
+        java.net.Socket client = c[0].socket();
+        client.setSoTimeout(5000);
+        java.io.InputStream in = client.getInputStream();
+        byte[] buffer = new byte[65536];
+        boolean ended = false;
+        try {
+            while (in.read(buffer) != -1) {
+                // what was in flight before the reset
+            }
+            ended = true;
+        } catch (java.net.SocketTimeoutException e) {
+            ended = false;
+        } catch (IOException reset) {
+            ended = true;
+        }
+        assertTrue(ended, "the client saw the connection end within 5 s");
+    }
 }
