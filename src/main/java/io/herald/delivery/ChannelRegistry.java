@@ -281,6 +281,16 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
         writers.wakeAll();
     }
 
+    /** The heartbeat probe for one slice, to the streams whose transport cannot see a vanished client by itself. */
+    public void probe(byte[] frame, int slice, int slices) {
+        for (Connection c : connections.values()) {
+            if (HeartbeatSlices.contains(c.shard, slice, slices) && c.needsProbe()) {
+                c.send(frame, false);
+            }
+        }
+        writers.wakeAll();
+    }
+
     @Override
     public void schedule(Connection connection, boolean wake) {
         if (wake) {

@@ -100,6 +100,12 @@ public final class Connection extends Subscriber {
         return closed;
     }
 
+    /** Whether this stream's transport needs a probe after each heartbeat (see {@link Outbound#needsProbe()}). */
+    boolean needsProbe() {
+        Outbound o = out;
+        return o == null || o.needsProbe();
+    }
+
     public CloseReason closeReason() {
         return closeReason;
     }

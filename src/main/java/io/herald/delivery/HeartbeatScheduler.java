@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * <p>
  * A write to a peer that has closed its socket still succeeds once (the peer answers it with a reset); only the
  * next write fails. So each heartbeat is followed shortly by an empty comment line to the same slice, a probe that
- * fails at once on a dead connection: a client that went away is gone within one heartbeat interval, not two.
+ * fails at once on a dead connection: a client that went away is gone within one heartbeat interval, not two. Streams
+ * whose transport reads the socket and sees the reset itself (the embedded runtime's detached streams) get no probe.
  * Polls get no heartbeats.
  */
 @ApplicationScoped
@@ -82,7 +83,7 @@ public class HeartbeatScheduler {
             return;
         }
         try {
-            registry.broadcastFrame(PROBE, slice, slices.count());
+            registry.probe(PROBE, slice, slices.count());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Heartbeat probe failed", e);
         }

@@ -19,4 +19,12 @@ public interface Outbound {
     default void abort() {
         close();
     }
+
+    /**
+     * Whether a heartbeat must be followed by a probe write to find out that the client has gone: true for servlet
+     * output, where only a failed write tells; false for a transport that reads the socket and sees the close itself.
+     */
+    default boolean needsProbe() {
+        return true;
+    }
 }

@@ -171,6 +171,12 @@ final class DirectOutbound implements Outbound {
         return chunk;
     }
 
+    /** A detached stream's socket is read by Grizzly's transport, which sees a reset or close without a probe. */
+    @Override
+    public boolean needsProbe() {
+        return async != null;
+    }
+
     /** Called by the watcher: the socket can take more. */
     void writable() {
         connection.onWritable();
