@@ -273,18 +273,17 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
      * {@code slices}. Queues quietly, then wakes each writer once.
      */
     public void broadcastFrame(byte[] frame, int slice, int slices) {
-        for (Connection c : connections.values()) {
-            if (HeartbeatSlices.contains(c.shard, slice, slices)) {
-                c.send(frame, false);
-            }
-        }
-        writers.wakeAll();
+        sendToSlice(frame, slice, slices, false);
     }
 
     /** The heartbeat probe for one slice, to the streams whose transport cannot see a vanished client by itself. */
     public void probe(byte[] frame, int slice, int slices) {
+        sendToSlice(frame, slice, slices, true);
+    }
+
+    private void sendToSlice(byte[] frame, int slice, int slices, boolean probe) {
         for (Connection c : connections.values()) {
-            if (HeartbeatSlices.contains(c.shard, slice, slices) && c.needsProbe()) {
+            if (HeartbeatSlices.contains(c.shard, slice, slices) && (!probe || c.needsProbe())) {
                 c.send(frame, false);
             }
         }

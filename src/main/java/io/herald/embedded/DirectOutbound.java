@@ -42,6 +42,7 @@ final class DirectOutbound implements Outbound {
         }
     }
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Hex length, CRLF, then CRLF after the data. */
     private static final int CHUNK_OVERHEAD = 8 + 2 + 2;
@@ -107,16 +108,14 @@ final class DirectOutbound implements Outbound {
             send(stage);
         }
         if (pending != null || bytes.length + CHUNK_OVERHEAD > stage.capacity()) {
-            ByteBuffer chunk = ByteBuffer.wrap(chunk(bytes));
+            ByteBuffer chunk = chunk(bytes);
             if (pending == null) {
                 channel.write(chunk);
-                keep(chunk);
-            } else {
-                keep(chunk);
             }
+            keep(chunk);
             return;
         }
-        stage.put(Integer.toHexString(bytes.length).getBytes(StandardCharsets.US_ASCII)).put(CRLF).put(bytes).put(CRLF);
+        putChunk(stage, bytes);
     }
 
     @Override
@@ -159,16 +158,18 @@ final class DirectOutbound implements Outbound {
         pending = joined;
     }
 
-    private static byte[] chunk(byte[] bytes) {
-        byte[] size = Integer.toHexString(bytes.length).getBytes(StandardCharsets.US_ASCII);
-        byte[] chunk = new byte[size.length + 2 + bytes.length + 2];
-        System.arraycopy(size, 0, chunk, 0, size.length);
-        chunk[size.length] = '\r';
-        chunk[size.length + 1] = '\n';
-        System.arraycopy(bytes, 0, chunk, size.length + 2, bytes.length);
-        chunk[chunk.length - 2] = '\r';
-        chunk[chunk.length - 1] = '\n';
-        return chunk;
+    /** {@code bytes} as one HTTP/1.1 chunk in a buffer of its own, ready to write. */
+    private static ByteBuffer chunk(byte[] bytes) {
+        return putChunk(ByteBuffer.allocate(bytes.length + CHUNK_OVERHEAD), bytes).flip();
+    }
+
+    /** Appends {@code bytes} as one chunk: hex length, CRLF, the bytes, CRLF; nothing allocated. */
+    private static ByteBuffer putChunk(ByteBuffer into, byte[] bytes) {
+        int length = bytes.length;
+        for (int shift = (31 - Integer.numberOfLeadingZeros(length | 1)) / 4 * 4; shift >= 0; shift -= 4) {
+            into.put(HEX[(length >>> shift) & 0xf]);
+        }
+        return into.put(CRLF).put(bytes).put(CRLF);
     }
 
     /** A detached stream's socket is read by Grizzly's transport, which sees a reset or close without a probe. */
@@ -212,7 +213,7 @@ final class DirectOutbound implements Outbound {
             }
             if (!reset && async == null) {
                 // a detached stream writes its own last chunk; then the connection closes
-                reset = !writeRaw(LAST_CHUNK);
+                reset = !writeRaw(ByteBuffer.wrap(LAST_CHUNK));
             }
         }
         if (reset) {
@@ -228,9 +229,8 @@ final class DirectOutbound implements Outbound {
         completeQuietly();
     }
 
-    private boolean writeRaw(byte[] bytes) {
+    private boolean writeRaw(ByteBuffer buffer) {
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
             channel.write(buffer);
             return !buffer.hasRemaining();
         } catch (IOException e) {

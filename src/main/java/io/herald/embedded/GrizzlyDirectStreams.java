@@ -76,15 +76,14 @@ public class GrizzlyDirectStreams extends DirectStreams {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
         }
         AsyncContext async = request.getAsyncContext();
-        DirectOutbound out;
-        if (detach && grizzly.getRequest().getProcessingState().isKeepAlive()) {
+        boolean detached = detach && grizzly.getRequest().getProcessingState().isKeepAlive();
+        if (detached) {
             // Grizzly finishes the exchange now (and recycles the request), and stays off the connection
             DetachedStreams.detach(tcp);
             async.complete();
-            out = new DirectOutbound(channel, tcp::terminateSilently, null, connection, gzip, watcher);
-        } else {
-            out = new DirectOutbound(channel, tcp::terminateSilently, async, connection, gzip, watcher);
         }
+        DirectOutbound out = new DirectOutbound(channel, tcp::terminateSilently, detached ? null : async, connection,
+                gzip, watcher);
         CloseListener<Closeable, CloseType> gone = (closeable, type) -> connection.close(type == CloseType.REMOTELY
                 ? Connection.CloseReason.CLIENT_GONE : Connection.CloseReason.WRITE_FAILED);
         tcp.addCloseListener(gone);

@@ -125,20 +125,20 @@ public class EventStreamFilter implements Filter {
         Connection connection = registry.newConnection(registry.newClientId(), stream.subscription().patterns(),
                 stream.subscription().eventTypes(), stream.envelope(), viewer,
                 new ClientDetails(request.getHeader("User-Agent"), request.getRemoteAddr()));
+        Outbound outbound = direct.open(request, response, connection, gzip);
+        Runnable activate = () -> { };
+        if (outbound == null) {
+            ServletOutputStream out = response.getOutputStream();
+            ServletOutbound servlet = new ServletOutbound(async, out, connection, gzip);
+            async.addListener(servlet);
+            outbound = servlet;
+            activate = () -> out.setWriteListener(servlet);
+        }
         // the stream's slot under the per-subject and per-address limits lasts as long as the stream
         if (request.getAttribute(StreamLease.ATTRIBUTE) instanceof StreamLease lease) {
             request.removeAttribute(StreamLease.ATTRIBUTE);
             connection.whenClosed(lease::release);
         }
-        Outbound socket = direct.open(request, response, connection, gzip);
-        if (socket != null) {
-            registry.open(connection, socket, stream.lastEventId(), heartbeats.intervalMs(), () -> { });
-            return;
-        }
-        ServletOutputStream out = response.getOutputStream();
-        ServletOutbound outbound = new ServletOutbound(async, out, connection, gzip);
-        async.addListener(outbound);
-        registry.open(connection, outbound, stream.lastEventId(), heartbeats.intervalMs(),
-                () -> out.setWriteListener(outbound));
+        registry.open(connection, outbound, stream.lastEventId(), heartbeats.intervalMs(), activate);
     }
 }
