@@ -45,10 +45,14 @@ BENCH_SECRET=${BENCH_SECRET:-"herald-benchmark-secret-0123456789abcdef"}
 # stream queues about 3 us per delivery on one core (docs/performance.md); on one pinned core the JVM would pick Serial.
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xmx2g"}
 HERALD_OPTS=${HERALD_OPTS:-"$JVM_OPTS"}
-HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0 io.herald.embedded.HeraldServer"}
-PLAIN_CMD=${PLAIN_CMD:-"java $JVM_OPTS -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
+HERALD_PROPS="-Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0"
+HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' $HERALD_PROPS io.herald.embedded.HeraldServer"}
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"
+# The start scenario also times the launcher with its class-data archive (server-configs/embedded/herald.sh), trained
+# once before the timed starts.
+HERALD_LAUNCHER_CMD=${HERALD_LAUNCHER_CMD:-"env JAVA_OPTS='$HERALD_OPTS $HERALD_PROPS' HERALD_HOME='$REPO/target' HERALD_CDS='$RUNDIR/herald-cds.jsa' '$REPO/server-configs/embedded/herald.sh'"}
+PLAIN_CMD=${PLAIN_CMD:-"java $JVM_OPTS -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
 mkdir -p "$RUNDIR"
 
 if [ -z "${NO_BUILD:-}" ]; then mvn -B -q -f "$BENCH/pom.xml" -DskipTests package; fi
@@ -140,33 +144,44 @@ scenario_args() {
 
 # start: time from launching a server (on both cores, as a user would) to its first HTTP answer, START_RUNS times.
 # Herald is asked GET /health/ready and must answer 200; the peers have no readiness endpoint, any answer counts.
+# Herald is timed twice: the plain `java -cp` start (label herald) and the launcher with AppCDS (herald+appcds).
 START_RUNS=${START_RUNS:-5}
 start_scenario() { # target
-  local t=$1 runs=() cmd path=/ port
+  local t=$1
   case $t in
-    herald) port=$HERALD_PORT; cmd=$(herald_cmd start "$port"); path=/health/ready ;;
-    plain)  port=$PLAIN_PORT;  cmd=${PLAIN_CMD//\$PORT/$port} ;;
-    nchan)  port=$NCHAN_PORT;  cmd=$(nchan_cmd start "$port") ;;
+    herald)
+      time_starts herald "$HERALD_PORT" /health/ready "$(herald_cmd start "$HERALD_PORT")"
+      local launcher=${HERALD_LAUNCHER_CMD//\$PORT/$HERALD_PORT}
+      echo "    training the launcher's class-data archive (not timed)"
+      bash -c "exec $launcher train" > "$RUNDIR/herald-appcds-train.log" 2>&1 || echo "!! launcher training failed (see $RUNDIR/herald-appcds-train.log)"
+      time_starts herald+appcds "$HERALD_PORT" /health/ready "$launcher"
+      rm -f "$RUNDIR/herald-cds.jsa" ;;
+    plain) time_starts plain "$PLAIN_PORT" / "${PLAIN_CMD//\$PORT/$PLAIN_PORT}" ;;
+    nchan) time_starts nchan "$NCHAN_PORT" / "$(nchan_cmd start "$NCHAN_PORT")" ;;
   esac
+}
+
+time_starts() { # label port path command
+  local label=$1 port=$2 path=$3 cmd=$4 runs=()
   for i in $(seq 1 "$START_RUNS"); do
     local t0 t1 code
     t0=$(date +%s%N)
-    bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$RUNDIR/$t-start-$i.log" 2>&1 &
+    bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$RUNDIR/$label-start-$i.log" 2>&1 &
     SERVER_PID=$!
     while true; do
       code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port$path" || true)
-      if { [ "$t" = herald ] && [ "$code" = 200 ]; } || { [ "$t" != herald ] && [ "$code" != 000 ]; }; then break; fi
-      if (( ($(date +%s%N) - t0) > 120000000000 )); then echo "!! $t did not answer within 120 s"; break; fi
+      if { [ "$path" != / ] && [ "$code" = 200 ]; } || { [ "$path" = / ] && [ "$code" != 000 ]; }; then break; fi
+      if (( ($(date +%s%N) - t0) > 120000000000 )); then echo "!! $label did not answer within 120 s"; break; fi
       sleep 0.005
     done
     t1=$(date +%s%N)
     runs+=($(( (t1 - t0) / 1000000 )))
     stop_server
   done
-  python3 - "$t" "$RUNDIR/start-$t.json" "${runs[@]}" <<'PY'
+  python3 - "$label" "$RUNDIR/start-$label.json" "${runs[@]}" <<'PY'
 import json, statistics, sys, datetime
 t, out, runs = sys.argv[1], sys.argv[2], [int(x) for x in sys.argv[3:]]
-json.dump({"target": t, "scenario": "start", "startedAt": datetime.datetime.utcnow().isoformat() + "Z",
+json.dump({"target": t, "label": t, "scenario": "start", "startedAt": datetime.datetime.utcnow().isoformat() + "Z",
            "results": {"runsMs": runs, "runs": len(runs), "medianMs": statistics.median(runs), "minMs": min(runs),
                        "maxMs": max(runs)}}, open(out, "w"), indent=1)
 print(f"RESULT target={t} scenario=start median_ms={statistics.median(runs)} runs_ms={runs}")

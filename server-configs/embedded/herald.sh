@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Starts the embedded Herald server with an application class-data archive (AppCDS), which cuts the JVM's class
+# loading and verification out of every start after the first (docs/performance.md, "start").
+#
+#   server-configs/embedded/herald.sh [train]     after `mvn -DskipTests package`
+#
+# The archive is made by a training start: Herald starts with -XX:ArchiveClassesAtExit, is asked for readiness and
+# one stream, and is stopped; the JVM writes the classes it loaded. A normal start trains first when the archive is
+# missing or older than Herald's jars (a JVM also refuses an archive made by another JDK or for another class path,
+# and then starts without it). `train` only trains.
+#
+# Environment:
+#   HERALD_HOME   the build output holding herald-embedded.jar and embedded-lib/ (default: ../../target from here)
+#   HERALD_CDS    the archive file (default: $HERALD_HOME/herald-cds.jsa); HERALD_CDS=off starts without one
+#   JAVA          the java binary (default: java on the PATH)
+#   JAVA_OPTS     JVM options (default: -XX:+UseParallelGC)
+#   HERALD_TRAIN_PORT  a free port for the training start (default 17080)
+# Herald's own settings come as usual: HERALD_* environment variables or -Dherald.* in JAVA_OPTS.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+HERALD_HOME=${HERALD_HOME:-"$HERE/../../target"}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
+HERALD_CDS=${HERALD_CDS:-"$HERALD_HOME/herald-cds.jsa"}
+TRAIN_PORT=${HERALD_TRAIN_PORT:-17080}
+JAR="$HERALD_HOME/herald-embedded.jar"
+# CDS takes jar files only, in a fixed order: no directories, no wildcard
+CP="$JAR"
+for j in "$HERALD_HOME"/embedded-lib/*.jar; do CP="$CP:$j"; done
+set -f # from here on, options such as -Dherald.auth.public-channels=** are split from JAVA_OPTS, never globbed
+MAIN=io.herald.embedded.HeraldServer
+
+if [ ! -f "$JAR" ]; then
+  echo "herald.sh: $JAR is missing; build it with: mvn -DskipTests package" >&2
+  exit 1
+fi
+
+stale() { # the archive is missing or older than a jar on the class path
+  [ ! -f "$HERALD_CDS" ] && return 0
+  [ -n "$(find "$JAR" "$HERALD_HOME/embedded-lib" -name '*.jar' -newer "$HERALD_CDS" -print -quit)" ]
+}
+
+train() {
+  rm -f "$HERALD_CDS"
+  echo "herald.sh: training start for the class-data archive $HERALD_CDS" >&2
+  local log="$HERALD_CDS.train.log"
+  # shellcheck disable=SC2086
+  "$JAVA" $JAVA_OPTS -XX:ArchiveClassesAtExit="$HERALD_CDS" -cp "$CP" \
+      -Dherald.http.port="$TRAIN_PORT" -Dherald.http.host=127.0.0.1 -Dherald.profile=none \
+      -Dherald.auth.jwt.secret=herald-cds-training-key-not-used-for-serving -Dherald.auth.public-channels=training \
+      -Dherald.drain.delay-ms=0 "$MAIN" > "$log" 2>&1 &
+  local pid=$! ok=""
+  for _ in $(seq 1 600); do
+    if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$TRAIN_PORT/health/ready"; then ok=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -n "$ok" ]; then
+    # one stream and one publish-free read, so the request path's classes are in the archive too
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$TRAIN_PORT/api/events?channel=training" || true
+    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$TRAIN_PORT/api/stats" || true
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if [ -z "$ok" ] || [ ! -f "$HERALD_CDS" ]; then
+    echo "herald.sh: training start failed (see $log); starting without an archive" >&2
+    rm -f "$HERALD_CDS"
+    return 1
+  fi
+}
+
+if [ "${1:-}" = train ]; then
+  train
+  exit $?
+fi
+
+CDS_OPTS=""
+if [ "$HERALD_CDS" != off ]; then
+  if stale; then train || true; fi
+  if [ -f "$HERALD_CDS" ]; then CDS_OPTS="-XX:SharedArchiveFile=$HERALD_CDS"; fi
+fi
+# shellcheck disable=SC2086
+exec "$JAVA" $JAVA_OPTS $CDS_OPTS -cp "$CP" "$MAIN"

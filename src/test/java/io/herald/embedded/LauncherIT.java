@@ -1,0 +1,131 @@
+package io.herald.embedded;
+
+import io.herald.testing.Http;
+import io.herald.testing.TestTokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code server-configs/embedded/herald.sh}, the embedded launcher, as a user runs it after {@code mvn package}: its
+ * first start trains the class-data archive, later starts map that archive and serve; a rebuilt jar makes it retrain.
+ */
+class LauncherIT {
+
+    private static final Path SCRIPT = Path.of("server-configs/embedded/herald.sh").toAbsolutePath();
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void firstStartTrainsTheArchiveAndLaterStartsUseIt() throws Exception {
+        Path archive = dir.resolve("herald.jsa");
+
+        Started first = start(archive, dir.resolve("first.log"));
+        assertTrue(Files.size(archive) > 1_000_000, "the first start wrote the class-data archive");
+        assertTrue(Files.readString(first.log).contains("training start"), "the first start trained");
+        assertTrue(first.mapsArchive(archive), "the served JVM runs on the archive it trained");
+        stopAndWait(first);
+
+        Started second = start(archive, dir.resolve("second.log"));
+        assertFalse(Files.readString(second.log).contains("training start"), "an up-to-date archive is reused");
+        assertTrue(second.mapsArchive(archive), "the second start maps the archive");
+        assertEquals(200, Http.get(second.base, "api/events/poll?channel=launcher&wait=0").statusCode(),
+                "the launched server serves the API, not only its health check");
+        stopAndWait(second);
+    }
+
+    @Test
+    void anArchiveOlderThanHeraldsJarIsRetrained() throws Exception {
+        Path archive = dir.resolve("stale.jsa");
+        Files.writeString(archive, "not an archive");
+        // older than every jar on the class path
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        Started s = start(archive, dir.resolve("stale.log"));
+        assertTrue(Files.readString(s.log).contains("training start"), "a stale archive is rebuilt");
+        assertTrue(Files.size(archive) > 1_000_000, "the rebuilt archive replaced the stale file");
+        assertTrue(s.mapsArchive(archive), "the server runs on the rebuilt archive");
+        stopAndWait(s);
+    }
+
+    private record Started(Process process, URI base, Path log) {
+        boolean mapsArchive(Path archive) throws IOException {
+            long pid = process.toHandle().pid();
+            return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+                    .anyMatch(line -> line.endsWith(archive.toString()));
+        }
+    }
+
+    private Started start(Path archive, Path log) throws Exception {
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("HERALD_HOME", TARGET.toString());
+        pb.environment().put("HERALD_CDS", archive.toString());
+        pb.environment().put("HERALD_TRAIN_PORT", String.valueOf(freePort()));
+        pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Dherald.http.port=" + port
+                + " -Dherald.profile=none -Dherald.drain.delay-ms=0 -Dherald.auth.public-channels=**"
+                + " -Dherald.auth.jwt.secret=" + TestTokens.SECRET);
+        Process p = pb.start();
+        started.add(p);
+        URI base = URI.create("http://127.0.0.1:" + port + "/");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(p.isAlive(), () -> "the launcher exited early:\n" + read(log));
+            try {
+                if (Http.get(base, "health/ready").statusCode() == 200) {
+                    return new Started(p, base, log);
+                }
+            } catch (IOException | InterruptedException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not ready within 90 s:\n" + read(log));
+    }
+
+    private static void stopAndWait(Started s) throws InterruptedException {
+        s.process.destroy(); // SIGTERM to the JVM: the launcher exec'd into it
+        assertTrue(s.process.waitFor(30, TimeUnit.SECONDS), "the server stopped on SIGTERM");
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
