@@ -45,7 +45,8 @@ BENCH_SECRET=${BENCH_SECRET:-"herald-benchmark-secret-0123456789abcdef"}
 # stream queues about 3 us per delivery on one core (docs/performance.md); on one pinned core the JVM would pick Serial.
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xmx2g"}
 HERALD_OPTS=${HERALD_OPTS:-"$JVM_OPTS"}
-HERALD_PROPS="-Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0"
+# Like nchan's access_log off: no line per stream (bench/herald-logging.properties)
+HERALD_PROPS="-Djava.util.logging.config.file=$BENCH/herald-logging.properties -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0"
 HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' $HERALD_PROPS io.herald.embedded.HeraldServer"}
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"

@@ -28,14 +28,27 @@ final class CallChannels {
     private CallChannels() {
     }
 
+    /** Per intercepted method, which parameters name channels: read once, not with reflection on every call. */
+    private static final java.util.Map<java.lang.reflect.Method, boolean[]> NAMED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     static Set<ChannelPattern> of(InvocationContext ctx) {
         Set<ChannelPattern> out = new LinkedHashSet<>();
         Object[] args = ctx.getParameters();
-        Annotation[][] annotations = ctx.getMethod().getParameterAnnotations();
+        boolean[] named = NAMED.computeIfAbsent(ctx.getMethod(), CallChannels::channelParameters);
         for (int i = 0; i < args.length; i++) {
-            add(out, args[i], namesChannels(annotations[i]));
+            add(out, args[i], named[i]);
         }
         return out;
+    }
+
+    private static boolean[] channelParameters(java.lang.reflect.Method method) {
+        Annotation[][] annotations = method.getParameterAnnotations();
+        boolean[] named = new boolean[annotations.length];
+        for (int i = 0; i < annotations.length; i++) {
+            named[i] = namesChannels(annotations[i]);
+        }
+        return named;
     }
 
     /** The servlet request passed to the call, if any (the stream admission gets one). */

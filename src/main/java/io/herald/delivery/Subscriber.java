@@ -16,17 +16,26 @@ public abstract class Subscriber {
     long mark = -1;
 
     private final List<ChannelPattern> patterns;
+    private final Set<String> literalChannels;
     private final Set<String> eventTypes;
     private final Viewer viewer;
 
     protected Subscriber(List<ChannelPattern> patterns, Set<String> eventTypes, Viewer viewer) {
         this.patterns = List.copyOf(patterns);
+        this.literalChannels = this.patterns.stream().allMatch(ChannelPattern::isLiteral)
+                ? this.patterns.stream().map(ChannelPattern::text).collect(java.util.stream.Collectors.toUnmodifiableSet())
+                : null;
         this.eventTypes = eventTypes == null || eventTypes.isEmpty() ? null : Set.copyOf(eventTypes);
         this.viewer = viewer == null ? Viewer.ANONYMOUS : viewer;
     }
 
     public List<ChannelPattern> patterns() {
         return patterns;
+    }
+
+    /** The channel names followed when every pattern is a plain name; null when one is a wildcard. */
+    public Set<String> literalChannels() {
+        return literalChannels;
     }
 
     public Set<String> eventTypes() {

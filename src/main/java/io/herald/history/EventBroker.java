@@ -21,6 +21,14 @@ public interface EventBroker {
     /** The retained events after {@code lastEventId}, or a reset when that id cannot be resumed from. */
     Replay readAfter(String lastEventId);
 
+    /**
+     * As {@link #readAfter(String)}, for a reader that wants only the events on {@code channels} (null: all).
+     * A broker may return events on other channels too (callers filter each event anyway), never fewer.
+     */
+    default Replay readAfter(String lastEventId, java.util.Set<String> channels) {
+        return readAfter(lastEventId);
+    }
+
     /** The id of the newest event, or the log's start position when it is empty. */
     EventId head();
 

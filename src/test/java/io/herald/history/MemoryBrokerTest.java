@@ -81,4 +81,43 @@ class MemoryBrokerTest {
         assertTrue(gap.events().isEmpty(), "the start is no longer retained: reset to the head, as before");
         assertTrue(restarted.readAfter("zz-1").events().isEmpty(), "a malformed id gets no backlog");
     }
+
+    @Test
+    void aReadByChannelsEqualsTheFullLogFilteredToThoseChannels() {
+        // a small ring, so the channel index also has to forget evicted events; several channels per event
+        MemoryBroker broker = new MemoryBroker(50, 0);
+        java.util.Random random = new java.util.Random(42);
+        List<String> names = List.of("a", "b", "c", "d", "e", "f");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            List<String> on = new ArrayList<>();
+            for (String name : names) {
+                if (random.nextInt(4) == 0) {
+                    on.add(name);
+                }
+            }
+            if (on.isEmpty()) {
+                on.add(names.get(random.nextInt(names.size())));
+            }
+            EventDraft d = new EventDraft(on, null, Json.createValue(i), null, io.herald.event.Audience.EVERYONE, null);
+            ids.add(broker.append(d).toCompletableFuture().join().event().id().text());
+            if (i % 7 == 0) {
+                for (int from = Math.max(0, ids.size() - 55); from < ids.size(); from += 3) {
+                    java.util.Set<String> wanted = new java.util.HashSet<>(List.of(names.get(random.nextInt(6)), names.get(random.nextInt(6))));
+                    Replay all = broker.readAfter(ids.get(from));
+                    Replay some = broker.readAfter(ids.get(from), wanted);
+                    assertEquals(all.isReset(), some.isReset());
+                    assertEquals(all.upTo(), some.upTo());
+                    List<String> expected = all.events().stream()
+                            .filter(e -> e.channels().stream().anyMatch(wanted::contains))
+                            .map(e -> e.id().text()).toList();
+                    assertEquals(expected, some.events().stream().map(e -> e.id().text()).toList(),
+                            "after " + ids.get(from) + " on " + wanted + ": in log order, each event once");
+                }
+            }
+        }
+        assertEquals(List.of(), broker.readAfter(ids.get(399), java.util.Set.of("a")).events(), "nothing after the head");
+        assertEquals(List.of(), broker.readAfter(ids.get(390), java.util.Set.of("nobody")).events(),
+                "a channel with no events reads nothing");
+    }
 }
