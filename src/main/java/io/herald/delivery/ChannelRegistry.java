@@ -69,6 +69,8 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, EventId> knownChannels = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** Registered streams whose transport needs the heartbeat probe; with none, a probe tick scans nothing. */
+    private final AtomicInteger probed = new AtomicInteger();
     private final AtomicInteger shardCounter = new AtomicInteger();
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     private OutboundWriters writers;
@@ -133,6 +135,10 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     public void open(Connection c, Outbound out, String lastEventId, long heartbeatIntervalMs, Runnable activate) {
         c.attach(out, this);
         activate.run();
+        c.probed = c.needsProbe();
+        if (c.probed) {
+            probed.incrementAndGet();
+        }
         connections.put(c.clientId(), c);
         for (ChannelPattern p : c.patterns()) {
             trie.add(p, c);
@@ -286,6 +292,9 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     }
 
     private void sendToSlice(byte[] frame, int slice, int slices, boolean probe) {
+        if (probe && probed.get() == 0) {
+            return;
+        }
         for (Connection c : connections.values()) {
             if (HeartbeatSlices.contains(c.shard, slice, slices) && (!probe || c.needsProbe())) {
                 c.send(frame, false);
@@ -316,6 +325,9 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     @Override
     public void closed(Connection c, Connection.CloseReason reason) {
         if (connections.remove(c.clientId(), c)) {
+            if (c.probed) {
+                probed.decrementAndGet();
+            }
             for (ChannelPattern p : c.patterns()) {
                 trie.remove(p, c);
             }

@@ -100,6 +100,9 @@ public final class Connection extends Subscriber {
         return closed;
     }
 
+    /** Whether the registry counted this stream as needing heartbeat probes when it registered it. */
+    boolean probed;
+
     /** Whether this stream's transport needs a probe after each heartbeat (see {@link Outbound#needsProbe()}). */
     boolean needsProbe() {
         Outbound o = out;
