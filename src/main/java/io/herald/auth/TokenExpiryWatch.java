@@ -49,7 +49,7 @@ public class TokenExpiryWatch {
     void sweep() {
         try {
             long now = System.currentTimeMillis();
-            for (Connection c : registry.connections()) {
+            for (Connection c : registry.expiringConnections()) {
                 if (c.viewer().isExpired(now) && !c.isClosed()) {
                     c.closeGracefully(frame(), Connection.CloseReason.TOKEN_EXPIRED);
                 }

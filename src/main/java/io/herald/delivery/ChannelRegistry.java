@@ -69,6 +69,8 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, EventId> knownChannels = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** The open streams whose token expires, for the expiry sweep (anonymous streams never expire). */
+    private final Set<Connection> expiring = ConcurrentHashMap.newKeySet();
     /** Registered streams whose transport needs the heartbeat probe; with none, a probe tick scans nothing. */
     private final AtomicInteger probed = new AtomicInteger();
     private final AtomicInteger shardCounter = new AtomicInteger();
@@ -140,6 +142,9 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             probed.incrementAndGet();
         }
         connections.put(c.clientId(), c);
+        if (c.viewer().expiresAtMillis() != Long.MAX_VALUE) {
+            expiring.add(c);
+        }
         for (ChannelPattern p : c.patterns()) {
             trie.add(p, c);
         }
@@ -328,6 +333,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             if (c.probed) {
                 probed.decrementAndGet();
             }
+            expiring.remove(c);
             for (ChannelPattern p : c.patterns()) {
                 trie.remove(p, c);
             }
@@ -356,6 +362,11 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
 
     public Collection<Connection> connections() {
         return connections.values();
+    }
+
+    /** The open streams whose token has an expiry: what the token expiry sweep has to look at. */
+    public Collection<Connection> expiringConnections() {
+        return expiring;
     }
 
     public int connectionCount() {

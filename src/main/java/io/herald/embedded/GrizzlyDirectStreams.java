@@ -1,6 +1,7 @@
 package io.herald.embedded;
 
 import io.herald.delivery.Connection;
+import io.herald.delivery.HeraldExecutors;
 import io.herald.delivery.Outbound;
 import io.herald.stream.DirectStreams;
 import io.herald.stream.GzipFrames;
@@ -25,6 +26,8 @@ import org.glassfish.grizzly.servlet.HttpServletRequestImpl;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded runtime's stream transport: once Grizzly has written a stream's headers, Herald writes the chunked
@@ -54,7 +57,12 @@ public class GrizzlyDirectStreams extends DirectStreams {
     @ConfigProperty(name = "herald.http.detach-streams", defaultValue = "true")
     boolean detach;
 
+    @Inject
+    HeraldExecutors executors;
+
     private final WritableWatcher watcher = new WritableWatcher();
+    private final IdleTimerRelease idleRelease = new IdleTimerRelease();
+    private ScheduledFuture<?> idleReleaseTask;
 
     @Override
     public Outbound open(HttpServletRequest request, HttpServletResponse response, Connection connection,
@@ -81,6 +89,7 @@ public class GrizzlyDirectStreams extends DirectStreams {
             // Grizzly finishes the exchange now (and recycles the request), and stays off the connection
             DetachedStreams.detach(tcp);
             async.complete();
+            releaseFromIdleTimer(tcp);
         }
         DirectOutbound out = new DirectOutbound(channel, tcp::terminateSilently, detached ? null : async, connection,
                 gzip, watcher);
@@ -98,8 +107,23 @@ public class GrizzlyDirectStreams extends DirectStreams {
         return r instanceof HttpServletRequestImpl impl ? impl.getRequest() : null;
     }
 
+    /** Queues a detached stream for {@link IdleTimerRelease}, whose sweep starts with the first detached stream. */
+    private void releaseFromIdleTimer(TCPNIOConnection tcp) {
+        idleRelease.add(tcp);
+        synchronized (this) {
+            if (idleReleaseTask == null) {
+                idleReleaseTask = executors.scheduler().scheduleWithFixedDelay(idleRelease, 1, 1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @PreDestroy
     void stop() {
+        synchronized (this) {
+            if (idleReleaseTask != null) {
+                idleReleaseTask.cancel(false);
+            }
+        }
         watcher.stop();
     }
 }
