@@ -148,10 +148,8 @@ public final class Report {
 
     static void printTable(Map<String, Map<String, Map<String, Object>>> by) {
         // rows: metric; columns: targets
-        List<String[]> rows = new ArrayList<>();
         Set<String> targets = new TreeSet<>();
         by.values().forEach(m -> targets.addAll(m.keySet()));
-        List<String> cols = new ArrayList<>(targets);
         Map<String, List<Row>> metrics = new LinkedHashMap<>();
         List<Row> idle = new ArrayList<>(List.of(rows(
                 "connect.established|streams held", "connect.connectsPerSec|connects/s", "server.rssKbAfter|RSS KiB",
@@ -182,9 +180,12 @@ public final class Report {
         slow.add(new Row("drop time p50/max s", r -> pair(f(g(r, "results.dropSecondsP50")), f(g(r, "results.dropSecondsMax")))));
         slow.addAll(List.of(rows("server.rssKbAfter|RSS KiB after", "correctness.loss|loss (non-stalled)")));
         metrics.put("slow", slow);
+        // one block per scenario, with the targets that ran it as columns (herald+appcds only runs start)
         for (Map.Entry<String, List<Row>> e : metrics.entrySet()) {
             Map<String, Map<String, Object>> t = by.get(e.getKey());
             if (t == null) continue;
+            List<String> cols = targets.stream().filter(t::containsKey).toList();
+            List<String[]> rows = new ArrayList<>();
             String[] head = new String[cols.size() + 1];
             head[0] = "== " + e.getKey();
             for (int i = 0; i < cols.size(); i++) head[i + 1] = cols.get(i);
@@ -204,15 +205,15 @@ public final class Report {
                 }
                 rows.add(row);
             }
-        }
-        int[] w = new int[cols.size() + 1];
-        for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        for (String[] r : rows) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                sb.append(i == 0 ? String.format("%-" + w[i] + "s", r[i]) : String.format("  %" + Math.min(w[i], 40) + "s", r[i]));
+            int[] w = new int[cols.size() + 1];
+            for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
+            for (String[] r : rows) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < r.length; i++) {
+                    sb.append(i == 0 ? String.format("%-" + w[i] + "s", r[i]) : String.format("  %" + Math.min(w[i], 40) + "s", r[i]));
+                }
+                out.println(sb);
             }
-            out.println(sb);
         }
     }
 
