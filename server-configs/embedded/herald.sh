@@ -40,6 +40,16 @@ stale() { # the archive is missing or older than a jar on the class path
   [ -n "$(find "$JAR" "$HERALD_HOME/embedded-lib" -name '*.jar' -newer "$HERALD_CDS" -print -quit)" ]
 }
 
+status() { # path -> the HTTP status of GET path on the training port (bash's /dev/tcp: no curl needed)
+  local line=""
+  exec 3<>"/dev/tcp/127.0.0.1/$TRAIN_PORT" 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+  IFS= read -r -t 5 line <&3 || true
+  exec 3<&- 3>&-
+  line=${line#HTTP/1.1 }
+  echo "${line%% *}"
+}
+
 train() {
   rm -f "$HERALD_CDS"
   echo "herald.sh: training start for the class-data archive $HERALD_CDS" >&2
@@ -51,14 +61,14 @@ train() {
       -Dherald.drain.delay-ms=0 "$MAIN" > "$log" 2>&1 &
   local pid=$! ok=""
   for _ in $(seq 1 600); do
-    if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$TRAIN_PORT/health/ready"; then ok=1; break; fi
+    if [ "$(status /health/ready)" = 200 ]; then ok=1; break; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if [ -n "$ok" ]; then
     # one stream and one publish-free read, so the request path's classes are in the archive too
-    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$TRAIN_PORT/api/events?channel=training" || true
-    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$TRAIN_PORT/api/stats" || true
+    status "/api/events?channel=training" > /dev/null || true
+    status /api/stats > /dev/null || true
   fi
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
