@@ -220,6 +220,8 @@ public final class HeraldServer implements AutoCloseable {
 
     /** One Jersey servlet per JAX-RS application, mapped at its {@code @ApplicationPath}: the WAR's resources, no scanning. */
     private static void mount(WebappContext context, Class<? extends Application> application, ResourceConfig resources) {
+        // No WADL: it needs JAXB, which the embedded runtime does not ship, and looking for it costs every start
+        resources.property(org.glassfish.jersey.server.ServerProperties.WADL_FEATURE_DISABLE, true);
         String path = application.getAnnotation(ApplicationPath.class).value().replaceAll("^/*|/*$", "");
         ServletRegistration jaxrs = context.addServlet(application.getName(), new ServletContainer(resources));
         jaxrs.addMapping(path.isEmpty() ? "/*" : "/" + path + "/*");
