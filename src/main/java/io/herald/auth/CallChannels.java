@@ -12,11 +12,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The channels an intercepted call acts on, found in its arguments: {@code channel}/{@code channels} path and query
@@ -29,8 +32,7 @@ final class CallChannels {
     }
 
     /** Per intercepted method, which parameters name channels: read once, not with reflection on every call. */
-    private static final java.util.Map<java.lang.reflect.Method, boolean[]> NAMED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Method, boolean[]> NAMED = new ConcurrentHashMap<>();
 
     static Set<ChannelPattern> of(InvocationContext ctx) {
         Set<ChannelPattern> out = new LinkedHashSet<>();
@@ -42,7 +44,7 @@ final class CallChannels {
         return out;
     }
 
-    private static boolean[] channelParameters(java.lang.reflect.Method method) {
+    private static boolean[] channelParameters(Method method) {
         Annotation[][] annotations = method.getParameterAnnotations();
         boolean[] named = new boolean[annotations.length];
         for (int i = 0; i < annotations.length; i++) {

@@ -142,7 +142,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             probed.incrementAndGet();
         }
         connections.put(c.clientId(), c);
-        if (c.viewer().expiresAtMillis() != Long.MAX_VALUE) {
+        if (c.viewer().expires()) {
             expiring.add(c);
         }
         for (ChannelPattern p : c.patterns()) {
@@ -301,7 +301,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             return;
         }
         for (Connection c : connections.values()) {
-            if (HeartbeatSlices.contains(c.shard, slice, slices) && (!probe || c.needsProbe())) {
+            if (HeartbeatSlices.contains(c.shard, slice, slices) && (!probe || c.probed)) {
                 c.send(frame, false);
             }
         }

@@ -43,6 +43,8 @@ public final class Connection extends Subscriber {
     private volatile boolean closed;
     private volatile CloseReason closeReason;
     private volatile Runnable onClosed;
+    /** Whether the registry counted this stream as needing heartbeat probes when it registered it. */
+    boolean probed;
     private volatile EventId lastSentId;
     /** Set while the writer waits for the transport to become writable again. */
     private final java.util.concurrent.atomic.AtomicBoolean awaitingWritable = new java.util.concurrent.atomic.AtomicBoolean();
@@ -99,9 +101,6 @@ public final class Connection extends Subscriber {
     public boolean isClosed() {
         return closed;
     }
-
-    /** Whether the registry counted this stream as needing heartbeat probes when it registered it. */
-    boolean probed;
 
     /** Whether this stream's transport needs a probe after each heartbeat (see {@link Outbound#needsProbe()}). */
     boolean needsProbe() {

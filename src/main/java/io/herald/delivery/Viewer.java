@@ -26,6 +26,11 @@ public record Viewer(String subject, Set<String> permissions, SubscribeGrant gra
         boolean covers(String channel);
     }
 
+    /** Whether the token has an expiry at all (anonymous callers and tokens without {@code exp} have none). */
+    public boolean expires() {
+        return expiresAtMillis != Long.MAX_VALUE;
+    }
+
     public boolean isExpired(long nowMillis) {
         return nowMillis >= expiresAtMillis;
     }

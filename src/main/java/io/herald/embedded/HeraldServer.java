@@ -19,6 +19,7 @@ import org.glassfish.grizzly.servlet.FilterRegistration;
 import org.glassfish.grizzly.servlet.ServletRegistration;
 import org.glassfish.grizzly.servlet.WebappContext;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -221,7 +222,7 @@ public final class HeraldServer implements AutoCloseable {
     /** One Jersey servlet per JAX-RS application, mapped at its {@code @ApplicationPath}: the WAR's resources, no scanning. */
     private static void mount(WebappContext context, Class<? extends Application> application, ResourceConfig resources) {
         // No WADL: it needs JAXB, which the embedded runtime does not ship, and looking for it costs every start
-        resources.property(org.glassfish.jersey.server.ServerProperties.WADL_FEATURE_DISABLE, true);
+        resources.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         String path = application.getAnnotation(ApplicationPath.class).value().replaceAll("^/*|/*$", "");
         ServletRegistration jaxrs = context.addServlet(application.getName(), new ServletContainer(resources));
         jaxrs.addMapping(path.isEmpty() ? "/*" : "/" + path + "/*");

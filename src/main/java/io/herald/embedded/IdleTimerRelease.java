@@ -45,11 +45,6 @@ final class IdleTimerRelease implements Runnable {
         }
     }
 
-    /** Streams waiting for their release; for tests and metrics. */
-    int pending() {
-        return pending.size();
-    }
-
     private static void release(Connection<?> connection) {
         Processor<?> processor = connection.getProcessor();
         if (processor == null) {

@@ -6,6 +6,7 @@ import io.herald.event.HubEvent;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class MemoryBroker implements EventBroker {
             if (count == 0) {
                 continue;
             }
-            seqs = seqs == null ? new long[count] : java.util.Arrays.copyOf(seqs, n + count);
+            seqs = seqs == null ? new long[count] : Arrays.copyOf(seqs, n + count);
             for (int i = from; i < list.size(); i++) {
                 seqs[n++] = list.get(i);
             }
@@ -131,7 +132,7 @@ public final class MemoryBroker implements EventBroker {
             return List.of();
         }
         if (channels.size() > 1) {
-            java.util.Arrays.sort(seqs, 0, n);
+            Arrays.sort(seqs, 0, n);
         }
         List<HubEvent> events = new ArrayList<>(n);
         long previous = -1;

@@ -1,7 +1,5 @@
 package io.herald.history;
 
-import java.util.Arrays;
-
 /**
  * One channel's retained sequence numbers, ascending: appended at the end, dropped from the front as the ring
  * forgets events. A circular {@code long[]} that grows by doubling; not thread-safe (the broker's lock guards it).
@@ -22,12 +20,7 @@ final class SeqList {
 
     void add(long seq) {
         if (size == seqs.length) {
-            long[] grown = new long[seqs.length * 2];
-            for (int i = 0; i < size; i++) {
-                grown[i] = get(i);
-            }
-            seqs = grown;
-            start = 0;
+            resize(seqs.length * 2);
         }
         seqs[(start + size) & (seqs.length - 1)] = seq;
         size++;
@@ -37,7 +30,7 @@ final class SeqList {
         start = (start + 1) & (seqs.length - 1);
         size--;
         if (size > 16 && size * 4 <= seqs.length) {
-            shrink();
+            resize(seqs.length / 2); // a channel that was busy and went quiet gives back most of its array
         }
     }
 
@@ -56,22 +49,13 @@ final class SeqList {
         return lo;
     }
 
-    /** A channel that was busy and went quiet gives back most of its array. */
-    private void shrink() {
-        long[] smaller = new long[seqs.length / 2];
+    /** Moves the sequence numbers, oldest first, into a new array of {@code capacity} (a power of two). */
+    private void resize(int capacity) {
+        long[] moved = new long[capacity];
         for (int i = 0; i < size; i++) {
-            smaller[i] = get(i);
+            moved[i] = get(i);
         }
-        seqs = smaller;
+        seqs = moved;
         start = 0;
-    }
-
-    @Override
-    public String toString() {
-        long[] copy = new long[size];
-        for (int i = 0; i < size; i++) {
-            copy[i] = get(i);
-        }
-        return Arrays.toString(copy);
     }
 }

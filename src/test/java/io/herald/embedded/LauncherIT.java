@@ -102,7 +102,7 @@ class LauncherIT {
                 if (Http.get(base, "health/ready").statusCode() == 200) {
                     return new Started(p, base, log);
                 }
-            } catch (IOException | InterruptedException notYet) {
+            } catch (IOException notYet) {
                 // not listening yet
             }
             Thread.sleep(50);
