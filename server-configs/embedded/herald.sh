@@ -42,7 +42,7 @@ stale() { # the archive is missing or older than a jar on the class path
 
 status() { # path -> the HTTP status of GET path on the training port (bash's /dev/tcp: no curl needed)
   local line=""
-  exec 3<>"/dev/tcp/127.0.0.1/$TRAIN_PORT" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$TRAIN_PORT"; } 2>/dev/null || return 1
   printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
   IFS= read -r -t 5 line <&3 || true
   exec 3<&- 3>&-

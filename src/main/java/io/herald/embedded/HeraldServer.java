@@ -27,7 +27,6 @@ import io.herald.drain.Drain;
 import io.herald.metrics.MetricsServlet;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +50,17 @@ public final class HeraldServer implements AutoCloseable {
     private final HttpServer redirect;
     private final URI baseUri;
     private final URI redirectUri;
+    private final StartupTimeline timeline;
 
     private HeraldServer(SmallRyeConfig config, WeldContainer weld, HttpServer http, URI baseUri, HttpServer redirect,
-                         URI redirectUri) {
+                         URI redirectUri, StartupTimeline timeline) {
         this.config = config;
         this.weld = weld;
         this.http = http;
         this.baseUri = baseUri;
         this.redirect = redirect;
         this.redirectUri = redirectUri;
+        this.timeline = timeline;
     }
 
     public static void main(String[] args) throws Exception {
@@ -74,9 +75,8 @@ public final class HeraldServer implements AutoCloseable {
         if (server.isDemo()) {
             System.out.println(DemoProfile.banner(server.baseUri().toString()));
         }
-        long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("Herald listening on " + server.baseUri() + " (ready " + sinceJvmStart
-                + " ms after JVM start)");
+        System.out.println("Herald listening on " + server.baseUri() + " (ready " + server.timeline.total()
+                + " ms after JVM start: " + server.timeline + ")");
         Thread.currentThread().join();
     }
 
@@ -101,6 +101,7 @@ public final class HeraldServer implements AutoCloseable {
     public static HeraldServer start(Map<String, String> launcherDefaults, Map<String, String> overrides,
                                      List<Class<? extends Application>> applications)
             throws IOException {
+        StartupTimeline timeline = new StartupTimeline();
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         SmallRyeConfig config = config(cl, launcherDefaults, Map.of(), overrides);
         if (DemoProfile.NAME.equals(config.getOptionalValue(DemoProfile.KEY, String.class).orElse(""))) {
@@ -114,8 +115,10 @@ public final class HeraldServer implements AutoCloseable {
         if (System.getProperty(WELD_XML_VALIDATION_OFF) == null) {
             System.setProperty(WELD_XML_VALIDATION_OFF, "true");
         }
+        timeline.mark("config");
         // no Weld shutdown hook of its own: on SIGTERM the launcher's hook drains first, then stops CDI
         WeldContainer weld = new Weld().property("org.jboss.weld.se.shutdownHook", false).initialize();
+        timeline.mark("cdi");
         HttpServer http = null;
         HttpServer redirect = null;
         try {
@@ -192,6 +195,7 @@ public final class HeraldServer implements AutoCloseable {
                 filter.setAsyncSupported(spec.asyncSupported());
             }
             context.deploy(http);
+            timeline.mark("jax-rs");
 
             Path webapp = Path.of(config.getOptionalValue("herald.webapp.dir", String.class).orElse("webapp"));
             if (Files.isDirectory(webapp)) {
@@ -206,7 +210,8 @@ public final class HeraldServer implements AutoCloseable {
             String shownHost = "0.0.0.0".equals(host) ? "localhost" : host;
             URI base = URI.create((tls ? "https://" : "http://") + shownHost + ":" + listener.getPort() + "/");
             URI redirectBase = redirect == null ? null : URI.create("http://" + shownHost + ":" + plain.getPort() + "/");
-            return new HeraldServer(config, weld, http, base, redirect, redirectBase);
+            timeline.mark("listen");
+            return new HeraldServer(config, weld, http, base, redirect, redirectBase, timeline);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.shutdownNow();

@@ -15,6 +15,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,9 @@ import java.util.logging.Logger;
  * The cluster broker: the hub's log is one Redis stream. Publishing is an {@code XADD} (trimmed to about
  * {@code herald.history.size}); the stream id is the event id, valid on every node. Each node reads the stream with
  * {@code XREAD BLOCK} on one thread and dispatches every entry in stream order; after an outage it goes on from the
- * last id it dispatched, so its clients see no gap and no duplicate. Replay is an {@code XRANGE} after the client's id.
+ * last id it dispatched, so its clients see no gap and no duplicate.
+ * A client resumes from the entries this node dispatched ({@link DispatchedEvents}) when they reach back to its id,
+ * else with an {@code XRANGE} after it.
  */
 public final class RedisBroker implements EventBroker {
 
@@ -52,6 +55,7 @@ public final class RedisBroker implements EventBroker {
     private volatile boolean running;
     /** The id of the last entry this node dispatched; null until the reader knows where the log stands. */
     private volatile EventId position;
+    private final DispatchedEvents dispatched;
     private Thread readerThread;
     private long lastAgeTrimMillis;
 
@@ -64,6 +68,7 @@ public final class RedisBroker implements EventBroker {
         this.maxAgeMillis = maxAgeMillis;
         this.waitReplicas = waitReplicas;
         this.threads = threads;
+        this.dispatched = new DispatchedEvents(this.historySize, maxAgeMillis);
     }
 
     @Override
@@ -135,6 +140,12 @@ public final class RedisBroker implements EventBroker {
 
     @Override
     public Replay readAfter(String lastEventId) {
+        return readAfter(lastEventId, null);
+    }
+
+    /** From this node's recent events when they reach back to the client's id (only {@code channels}' events). */
+    @Override
+    public Replay readAfter(String lastEventId, Set<String> channels) {
         if (position == null) {
             // Until the reader knows where it starts, a replay could not be joined to live delivery without a gap.
             throw redis.unavailable("The Redis reader is not running yet", null);
@@ -142,6 +153,10 @@ public final class RedisBroker implements EventBroker {
         EventId after = StreamEntries.parseId(lastEventId);
         if (after == null) {
             return Replay.reset("unknown-id", head());
+        }
+        Replay fromMemory = dispatched.readAfter(after, channels);
+        if (fromMemory != null) {
+            return fromMemory;
         }
         List<StreamMessage<String, String>> entries = sync(redis.commands().async().xrange(streamKey,
                 Range.create(after.text(), "+"), Limit.from(2L * historySize + 1024)));
@@ -234,6 +249,8 @@ public final class RedisBroker implements EventBroker {
         HubEvent event = decodeOrNull(m);
         EventId id = StreamEntries.parseId(m.getId());
         if (event != null) {
+            // kept before it is dispatched: a replay that reads it there is joined to live delivery without a gap
+            dispatched.add(position, event);
             int subscribers = dispatcher.applyAsInt(event);
             String origin = m.getBody().get("o");
             if (origin != null && origin.startsWith(nodeId + ":")) {
