@@ -6,6 +6,9 @@
 #   TARGETS="herald plain nchan"   SCENARIOS="idle fanout channels reconnect slow start"   START_RUNS=5
 #   SCALE=1          multiply client counts (e.g. 0.2 for a quick pass)
 #   SERVER_CPU=0 LOADGEN_CPU=1      cores for taskset
+#   LOADGEN_PROCS=1  load generator processes (Bench --procs): Bench starts LOADGEN_PROCS-1 worker JVMs, which inherit
+#                    its taskset, so with one core in LOADGEN_CPU they all share it; on a bigger machine give a list
+#                    (LOADGEN_CPU=1-3) so they spread. Workers must run on this host (latency compares nanoTime).
 #   HERALD_CMD       command that starts Herald; $PORT is substituted. Default: the embedded server of this repository.
 #                    Per-scenario Herald options (herald_extra_opts below) are added to it, default or not (right
 #                    before the main class, else at the end):
@@ -29,6 +32,7 @@ SCENARIOS=${SCENARIOS:-"idle fanout channels reconnect slow start"}
 SCALE=${SCALE:-1}
 SERVER_CPU=${SERVER_CPU:-0}
 LOADGEN_CPU=${LOADGEN_CPU:-1}
+LOADGEN_PROCS=${LOADGEN_PROCS:-1}
 FANOUT_STEPS=${FANOUT_STEPS:-"1,2,5,10,20,50"}
 STEP_SECONDS=${STEP_SECONDS:-10}
 FANOUT_WARMUP=${FANOUT_WARMUP:-15}
@@ -200,7 +204,7 @@ for s in $SCENARIOS; do
     if ! start_server "$t" "$s"; then continue; fi
     # shellcheck disable=SC2046
     taskset -c "$LOADGEN_CPU" java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \
-      --target "$t" --url "$URL" --scenario "$s" --server-pid "$SERVER_PID" \
+      --target "$t" --url "$URL" --scenario "$s" --server-pid "$SERVER_PID" --procs "$LOADGEN_PROCS" \
       --out "$RUNDIR/$s-$t.json" $(scenario_args "$s") --jwt-secret "$BENCH_SECRET" 2> "$RUNDIR/$s-$t.log" | tee -a "$RUNDIR/summary.txt" \
       || echo "!! $s/$t failed (see $RUNDIR/$s-$t.log)"
     grep -E '^\[|WARN|Exception' "$RUNDIR/$s-$t.log" | head -20 || true

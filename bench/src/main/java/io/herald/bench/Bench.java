@@ -54,6 +54,8 @@ public final class Bench {
         public String out;                        // result JSON file
         public String label;
         public String jwtSecret;                  // herald: sign a publish token with the secret Herald runs with
+        public int procs = 1;                     // load generator processes: this one plus procs-1 worker JVMs
+        public String workerJvm = "-Xmx1g -XX:+UseParallelGC"; // JVM options of the worker processes
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,19 +100,30 @@ public final class Bench {
 
     // ------------------------------------------------------------------ scenarios
 
-    public static Map<String, Object> run(Config c) throws Exception {
+    static Target target(Config c) throws Exception {
         Target target = Target.of(c.target, c.url);
         if (c.publishPath != null) target.publishPrefix = c.publishPath;
         if (c.jwtSecret != null) target.authorization = "Bearer " + BenchToken.hs256(c.jwtSecret, 86_400);
+        return target;
+    }
+
+    static LoadGen.Options options(Config c) {
         LoadGen.Options o = new LoadGen.Options();
         o.localAddrs = c.localAddrs;
         o.maxPendingConnects = c.maxPending;
         o.publishConns = c.publishConns;
         o.payloadPad = c.payloadPad;
         o.stalledRcvBuf = c.stalledRcvBuf;
+        return o;
+    }
+
+    public static Map<String, Object> run(Config c) throws Exception {
+        Target target = target(c);
+        LoadGen.Options o = options(c);
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("target", c.target);
         res.put("scenario", c.scenario);
+        res.put("procs", c.procs);
         res.put("label", c.label == null ? c.target : c.label);
         res.put("startedAt", java.time.Instant.now().toString());
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -124,26 +137,26 @@ public final class Bench {
         if (c.gc) server.put("heapKbAfterGcBefore", ProcStats.heapAfterFullGcKb(c.serverPid));
 
         int channels = Math.max(1, c.channels);
-        java.util.function.IntPredicate stalled = null;
-        int stallEvery = c.stallFraction > 0 ? (int) Math.round(1 / c.stallFraction) : 0;
-        if (c.scenario.equals("slow") && stallEvery > 0) stalled = i -> i % stallEvery == stallEvery / 2;
+        int stallEvery = c.scenario.equals("slow") && c.stallFraction > 0 ? (int) Math.round(1 / c.stallFraction) : 0;
 
         double lgCpu0 = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false);
         long wall0 = System.nanoTime();
-        try (LoadGen lg = new LoadGen(target, channels, o)) {
+        Map<String, Object> loadgen = new LinkedHashMap<>();
+        try (LoadGen lg = new LoadGen(target, channels, o); Fleet subs = Fleet.start(c, lg)) {
             // ---- connect everything
             long t0 = System.nanoTime();
-            lg.addClients(c.streams, Math.min(c.perClient, channels), stalled);
-            waitFor(lg::connectsSettled, c.connectTimeout, "all connects settled");
+            subs.addClients(c.streams, Math.min(c.perClient, channels), stallEvery);
+            waitFor(() -> subs.tally().connecting == 0, c.connectTimeout, "all connects settled");
             Map<String, Object> conn = new LinkedHashMap<>();
-            long est = lg.call(() -> lg.established);
-            long firstNs = lg.call(() -> lg.firstConnectNs), lastNs = lg.call(() -> lg.lastEstablishedNs);
+            Tally ct = subs.tally();
+            long est = ct.established;
+            long firstNs = ct.firstConnectNs, lastNs = ct.lastEstablishedNs;
             conn.put("requested", c.streams);
             conn.put("established", est);
-            conn.put("streaming", lg.streamingCount());
-            conn.put("refused", lg.call(() -> lg.refused));
-            conn.put("httpErrors", lg.call(() -> lg.httpErrors));
-            conn.put("connectFailures", lg.call(() -> lg.connectFailures));
+            conn.put("streaming", ct.streaming);
+            conn.put("refused", ct.refused);
+            conn.put("httpErrors", ct.httpErrors);
+            conn.put("connectFailures", ct.connectFailures);
             conn.put("rampSeconds", (lastNs - firstNs) / 1e9);
             conn.put("connectsPerSec", est > 1 && lastNs > firstNs ? est / ((lastNs - firstNs) / 1e9) : null);
             conn.put("wallToSettleSeconds", (System.nanoTime() - t0) / 1e9);
@@ -153,11 +166,11 @@ public final class Bench {
 
             Map<String, Object> m;
             switch (c.scenario) {
-                case "idle": m = idle(c, lg); break;
-                case "fanout": m = fanout(c, lg); break;
-                case "channels": m = steady(c, lg, allChannels(channels)); break;
-                case "reconnect": m = reconnect(c, lg, channels); break;
-                case "slow": m = slow(c, lg, channels); break;
+                case "idle": m = idle(c, lg, subs); break;
+                case "fanout": m = fanout(c, lg, subs); break;
+                case "channels": m = steady(c, lg, subs, allChannels(channels)); break;
+                case "reconnect": m = reconnect(c, lg, subs, channels); break;
+                case "slow": m = slow(c, lg, subs, channels); break;
                 default: throw new IllegalArgumentException("unknown scenario " + c.scenario);
             }
             res.put("results", m);
@@ -166,28 +179,33 @@ public final class Bench {
             lg.stopPublishing();
             waitFor(lg::publishIdle, 30, null);
             long dl = System.nanoTime() + (long) (c.drainTimeout * 1e9);
-            while (lg.totalMissing(false) > 0 && System.nanoTime() < dl) sleep(0.1);
+            while (subs.tally().missing > 0 && System.nanoTime() < dl) sleep(0.1);
             Map<String, Object> corr = new LinkedHashMap<>();
-            long missing = lg.totalMissing(false);
+            Tally end = subs.tally();
             corr.put("published", lg.call(() -> lg.publishAcked));
             corr.put("publishErrors", lg.call(() -> lg.publishErrors));
-            corr.put("expectedDeliveries", lg.expectedDeliveries());
-            corr.put("deliveries", lg.call(() -> lg.deliveries));
-            corr.put("loss", missing);
-            corr.put("duplicates", lg.call(() -> lg.duplicates));
-            corr.put("foreign", lg.call(() -> lg.foreign));
-            corr.put("unexpectedCloses", lg.call(() -> lg.unexpectedCloses));
-            corr.put("reconnects", lg.call(() -> lg.reconnects));
-            corr.put("resets", lg.call(() -> lg.resets));
-            corr.put("protocolErrors", lg.call(() -> lg.protocolErrors));
+            corr.put("expectedDeliveries", end.expectedDeliveries);
+            corr.put("deliveries", end.deliveries);
+            corr.put("loss", end.missing);
+            corr.put("duplicates", end.duplicates);
+            corr.put("foreign", end.foreign);
+            corr.put("unexpectedCloses", end.unexpectedCloses);
+            corr.put("reconnects", end.reconnects);
+            corr.put("resets", end.resets);
+            corr.put("protocolErrors", end.protocolErrors);
             corr.put("publishRttMs", hist(lg.call(() -> lg.publishRttUs.copy()), 1000.0));
             if (m.containsKey("lossNote")) corr.put("note", m.get("lossNote"));
             res.put("correctness", corr);
             server.put("rssKbAfter", ProcStats.rssKb(c.serverPid, c.serverChildren));
             if (c.gc) server.put("heapKbAfterGc", ProcStats.heapAfterFullGcKb(c.serverPid));
+            // read while the workers still run; all of their CPU falls after lgCpu0, which predates them
+            List<Map<String, Object>> procs = subs.processes(lgCpu0);
+            loadgen.put("cpuSeconds", procs.stream().mapToDouble(p -> (Double) p.get("cpuSeconds")).sum());
+            loadgen.put("wallSeconds", (System.nanoTime() - wall0) / 1e9);
+            loadgen.put("procs", c.procs);
+            loadgen.put("processes", procs);
         }
-        double lgCpu = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false) - lgCpu0;
-        res.put("loadgen", Map.of("cpuSeconds", lgCpu, "wallSeconds", (System.nanoTime() - wall0) / 1e9));
+        res.put("loadgen", loadgen);
         if (c.out != null) {
             Path p = Path.of(c.out);
             if (p.getParent() != null) Files.createDirectories(p.getParent());
@@ -200,22 +218,22 @@ public final class Bench {
 
     /** A measurement window: deliveries, server CPU, load generator CPU, wall time. */
     static final class Window {
-        final LoadGen lg; final Config c;
+        final LoadGen lg; final Fleet subs; final Config c;
         long d0, p0, t0; double cpu0, lg0;
-        Window(LoadGen lg, Config c) {
-            this.lg = lg; this.c = c;
-            lg.exec(() -> lg.latencyUs.reset());
-            d0 = lg.call(() -> lg.deliveries); p0 = lg.call(() -> lg.publishAcked);
+        Window(LoadGen lg, Fleet subs, Config c) {
+            this.lg = lg; this.subs = subs; this.c = c;
+            subs.reset(Subscribers.Hist.LATENCY_US);
+            d0 = subs.tally().deliveries; p0 = lg.call(() -> lg.publishAcked);
             cpu0 = ProcStats.cpuSeconds(c.serverPid, c.serverChildren);
-            lg0 = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false);
+            lg0 = subs.cpuSeconds();
             t0 = System.nanoTime();
         }
         Map<String, Object> end() {
             double dt = (System.nanoTime() - t0) / 1e9;
-            Histogram h = lg.call(() -> lg.latencyUs.copy());
-            long d = lg.call(() -> lg.deliveries) - d0, p = lg.call(() -> lg.publishAcked) - p0;
+            Histogram h = subs.histogram(Subscribers.Hist.LATENCY_US);
+            long d = subs.tally().deliveries - d0, p = lg.call(() -> lg.publishAcked) - p0;
             double cpu = ProcStats.cpuSeconds(c.serverPid, c.serverChildren) - cpu0;
-            double lgc = ProcStats.cpuSeconds(ProcessHandle.current().pid(), false) - lg0;
+            double lgc = subs.cpuSeconds() - lg0;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seconds", dt);
             m.put("publishedPerSec", p / dt);
@@ -229,16 +247,17 @@ public final class Bench {
         }
     }
 
-    static Map<String, Object> idle(Config c, LoadGen lg) {
-        lg.exec(() -> { lg.heartbeatLateMs.reset(); lg.heartbeatGapMs.reset(); });
+    static Map<String, Object> idle(Config c, LoadGen lg, Fleet subs) {
+        subs.reset(Subscribers.Hist.HEARTBEAT_LATENESS_MS, Subscribers.Hist.HEARTBEAT_GAP_MS);
         if (c.rate > 0) lg.startPublishing(c.rate, allChannels(Math.max(1, c.channels)), 0);
-        Window w = new Window(lg, c);
+        Window w = new Window(lg, subs, c);
         sleep(c.duration);
         Map<String, Object> m = w.end();
-        m.put("streamsHeld", lg.streamingCount());
-        m.put("heartbeats", lg.call(() -> lg.heartbeats));
-        m.put("heartbeatLatenessMs", hist(lg.call(() -> lg.heartbeatLateMs.copy()), 1));
-        m.put("heartbeatIntervalMs", hist(lg.call(() -> lg.heartbeatGapMs.copy()), 1));
+        Tally t = subs.tally();
+        m.put("streamsHeld", t.streaming);
+        m.put("heartbeats", t.heartbeats);
+        m.put("heartbeatLatenessMs", hist(subs.histogram(Subscribers.Hist.HEARTBEAT_LATENESS_MS), 1));
+        m.put("heartbeatIntervalMs", hist(subs.histogram(Subscribers.Hist.HEARTBEAT_GAP_MS), 1));
         long rss = ProcStats.rssKb(c.serverPid, c.serverChildren);
         m.put("serverRssKb", rss);
         if (c.gc) {
@@ -248,10 +267,10 @@ public final class Bench {
         return m;
     }
 
-    static Map<String, Object> steady(Config c, LoadGen lg, int[] pubChannels) {
+    static Map<String, Object> steady(Config c, LoadGen lg, Fleet subs, int[] pubChannels) {
         lg.startPublishing(c.rate, pubChannels, 0);
         sleep(Math.min(2, c.duration / 4));
-        Window w = new Window(lg, c);
+        Window w = new Window(lg, subs, c);
         sleep(c.duration);
         Map<String, Object> m = w.end();
         m.put("rate", c.rate);
@@ -265,7 +284,7 @@ public final class Bench {
      * --p99-abort-ms. maxRateWithinLimit is the highest rate that, like every step before it, kept p99 within
      * --p99-limit-ms and delivered at least 80% (null if the first step did not).
      */
-    static Map<String, Object> fanout(Config c, LoadGen lg) {
+    static Map<String, Object> fanout(Config c, LoadGen lg, Fleet subs) {
         double[] rates;
         if (c.steps == null || c.steps.isBlank()) rates = new double[]{c.rate};
         else rates = java.util.Arrays.stream(c.steps.split(",")).map(String::trim).filter(x -> !x.isEmpty())
@@ -278,11 +297,11 @@ public final class Bench {
             lg.startPublishing(r, new int[]{0}, 0);
             // let the step settle (the first step also warms up the JITs of both sides), then measure
             sleep(steps.isEmpty() ? Math.max(1, c.warmup) : 1);
-            Window w = new Window(lg, c);
+            Window w = new Window(lg, subs, c);
             sleep(c.stepSeconds);
             Map<String, Object> s = w.end();
             s.put("rate", r);
-            double expected = r * lg.streamingCount();
+            double expected = r * subs.tally().streaming;
             s.put("expectedDeliveriesPerSec", expected);
             double p99 = p99(s);
             double dps = (Double) s.get("deliveriesPerSec");
@@ -315,77 +334,69 @@ public final class Bench {
         return m;
     }
 
-    static Map<String, Object> reconnect(Config c, LoadGen lg, int channels) {
+    static Map<String, Object> reconnect(Config c, LoadGen lg, Fleet subs, int channels) {
         Map<String, Object> m = new LinkedHashMap<>();
         int[] all = allChannels(channels);
         double rate = c.rate > 0 ? c.rate : 1000;
         // phase 1: a few events per channel so every client holds a Last-Event-ID
         lg.startPublishing(rate, all, (long) c.beforeDrop * channels);
         waitFor(lg::publishIdle, 60, "pre-drop publishes");
-        waitFor(() -> lg.totalMissing(false) == 0, c.drainTimeout, "pre-drop deliveries");
-        m.put("streamsBeforeDrop", lg.streamingCount());
+        waitFor(() -> subs.tally().missing == 0, c.drainTimeout, "pre-drop deliveries");
+        m.put("streamsBeforeDrop", subs.tally().streaming);
         // phase 2: everyone drops at once, events published meanwhile
-        lg.exec(() -> { lg.recordLatency = false; for (LoadGen.Client cl : lg.clients) if (cl.streaming) cl.drop(); });
+        subs.dropAll();
         long pDrop = lg.call(() -> lg.publishAcked);
         lg.startPublishing(rate, all, (long) c.duringDrop * channels);
         waitFor(lg::publishIdle, 60, "publishes while dropped");
         m.put("publishedWhileDropped", lg.call(() -> lg.publishAcked) - pDrop);
-        m.put("missingBeforeReconnect", lg.totalMissing(false));
+        m.put("missingBeforeReconnect", subs.tally().missing);
         // phase 3: storm; everyone reconnects with its Last-Event-ID
         double cpu0 = ProcStats.cpuSeconds(c.serverPid, c.serverChildren);
-        long r0 = lg.call(() -> lg.reconnects);
+        long r0 = subs.tally().reconnects;
         long t0 = System.nanoTime();
-        lg.exec(() -> {
-            lg.opt.maxPendingConnects = c.reconnectPending;
-            for (LoadGen.Client cl : lg.clients) if (cl.everEstablished && !cl.isRefused) lg.reconnect(cl);
-        });
-        double timeout = target(lg).resumes() ? c.catchupTimeout : Math.min(c.catchupTimeout, 10);
+        subs.reconnectAll(c.reconnectPending);
+        double timeout = lg.target.resumes() ? c.catchupTimeout : Math.min(c.catchupTimeout, 10);
         long deadline = t0 + (long) (timeout * 1e9);
         Double allUp = null, caughtUp = null;
-        int total = lg.call(() -> { int n = 0; for (LoadGen.Client cl : lg.clients) if (cl.everEstablished && !cl.isRefused) n++; return n; });
+        long total = subs.tally().resumable;
         while (System.nanoTime() < deadline) {
-            int up = lg.streamingCount();
-            if (allUp == null && up >= total) allUp = (System.nanoTime() - t0) / 1e9;
-            if (allUp != null && lg.totalMissing(false) == 0) { caughtUp = (System.nanoTime() - t0) / 1e9; break; }
+            Tally t = subs.tally();
+            if (allUp == null && t.streaming >= total) allUp = (System.nanoTime() - t0) / 1e9;
+            if (allUp != null && t.missing == 0) { caughtUp = (System.nanoTime() - t0) / 1e9; break; }
             sleep(0.01);
         }
+        Tally end = subs.tally();
         m.put("clients", total);
         m.put("allReconnectedSeconds", allUp);
         m.put("caughtUpSeconds", caughtUp);
         m.put("caughtUp", caughtUp != null);
-        m.put("missingAtEnd", lg.totalMissing(false));
-        m.put("reconnects", lg.call(() -> lg.reconnects) - r0);
-        m.put("resets", lg.call(() -> lg.resets));
+        m.put("missingAtEnd", end.missing);
+        m.put("reconnects", end.reconnects - r0);
+        m.put("resets", end.resets);
         m.put("serverCpuSecondsDuringStorm", c.serverPid > 0 ? ProcStats.cpuSeconds(c.serverPid, c.serverChildren) - cpu0 : null);
-        if (!target(lg).resumes()) m.put("lossNote", "target does not replay from Last-Event-ID; loss is expected");
+        if (!lg.target.resumes()) m.put("lossNote", "target does not replay from Last-Event-ID; loss is expected");
         return m;
     }
 
-    static Target target(LoadGen lg) { return lg.target; }
-
-    static Map<String, Object> slow(Config c, LoadGen lg, int channels) {
+    static Map<String, Object> slow(Config c, LoadGen lg, Fleet subs, int channels) {
         Map<String, Object> m = new LinkedHashMap<>();
         int[] all = allChannels(channels);
         lg.startPublishing(c.rate, all, 0);
         sleep(1);
-        Window w = new Window(lg, c);
+        Window w = new Window(lg, subs, c);
         sleep(c.baseline);
         m.put("baseline", w.end());
-        // stall ~1%
+        // stall ~1%, in whichever process each stall candidate lives
         int serverPort = lg.target.port;
-        Map<Long, Long> stalledKeys = lg.call(() -> {
-            Map<Long, Long> k = new LinkedHashMap<>();
-            for (LoadGen.Client cl : lg.clients) if (cl.stallCandidate && cl.streaming) { cl.stall(); k.put(cl.localKey, 0L); }
-            return k;
-        });
+        List<Long> stalledKeys = subs.stall();
         long t0 = System.nanoTime();
-        Window w2 = new Window(lg, c);
+        Window w2 = new Window(lg, subs, c);
         Map<Long, Double> droppedAt = new LinkedHashMap<>();
         long end = t0 + (long) (c.duration * 1e9);
         while (System.nanoTime() < end) {
             Map<Long, Integer> socks = ProcStats.serverSockets(serverPort);
             double now = (System.nanoTime() - t0) / 1e9;
-            for (Long k : stalledKeys.keySet()) {
+            for (Long k : stalledKeys) {
                 if (droppedAt.containsKey(k)) continue;
                 Integer st = socks.get(k);
                 if (st == null || st != 1) droppedAt.put(k, now); // server closed (FIN_WAIT*/gone) or reset

@@ -167,15 +167,21 @@ public final class LoadGen implements AutoCloseable {
 
     // ------------------------------------------------------------------ subscribers
 
-    /** Creates n clients, client i subscribed to channels (i*k + j) % m, and starts connecting them. */
-    public void addClients(int n, int perClient, java.util.function.IntPredicate stalledCandidate) {
+    /**
+     * Creates this process's share of clients 0..total-1 (client i lives in process i % procs) and starts connecting
+     * them. Channels, stall candidacy and source address depend on the global index i alone, so a run split over
+     * several processes subscribes exactly what a single process would: client i is on channels (i*k + j) % m.
+     */
+    public void addClients(int total, int perClient, int procs, int proc, java.util.function.IntPredicate stalledCandidate) {
         exec(() -> {
-            Client[] all = java.util.Arrays.copyOf(clients, clients.length + n);
-            for (int i = clients.length; i < all.length; i++) {
+            int mine = total / procs + (proc < total % procs ? 1 : 0);
+            Client[] all = java.util.Arrays.copyOf(clients, clients.length + mine);
+            for (int k = clients.length; k < all.length; k++) {
+                int i = (k - clients.length) * procs + proc;
                 int[] ch = new int[perClient];
                 for (int j = 0; j < perClient; j++) ch[j] = (int) (((long) i * perClient + j) % channelCount);
-                all[i] = new Client(i, ch, stalledCandidate != null && stalledCandidate.test(i));
-                connectQueue.add(all[i]);
+                all[k] = new Client(i, ch, stalledCandidate != null && stalledCandidate.test(i));
+                connectQueue.add(all[k]);
             }
             clients = all;
             if (firstConnectNs == 0) firstConnectNs = System.nanoTime();
@@ -369,7 +375,7 @@ public final class LoadGen implements AutoCloseable {
         long received(int slot) { return next[slot] - 1 + (ahead == null || ahead[slot] == null ? 0 : ahead[slot].size()); }
 
         /** Events published on this client's channels that it has not received (0 when caught up gap-free). */
-        long missing() {
+        long missing(long[] acked) {
             long m = 0;
             for (int s = 0; s < channels.length; s++) m += Math.max(0, acked[channels[s]] - received(s));
             return m;
@@ -587,34 +593,10 @@ public final class LoadGen implements AutoCloseable {
 
     // ------------------------------------------------------------------ queries for the driver
 
-    public long totalMissing(boolean includeStalled) {
-        return call(() -> {
-            long m = 0;
-            for (Client c : clients) {
-                if (!c.everEstablished || c.isRefused || (c.stalled && !includeStalled)) continue;
-                m += c.missing();
-            }
-            return m;
-        });
-    }
+    /** Acknowledged publishes per channel so far: what subscribers in any process should have received. */
+    public long[] ackedCounts() { return call(acked::clone); }
 
-    /** Expected deliveries = sum over live (non-stalled, established) clients of acked events on their channels. */
-    public long expectedDeliveries() {
-        return call(() -> {
-            long e = 0;
-            for (Client c : clients) {
-                if (!c.everEstablished || c.isRefused || c.stalled) continue;
-                for (int ch : c.channels) e += acked[ch];
-            }
-            return e;
-        });
-    }
-
-    public int streamingCount() {
-        return call(() -> { int n = 0; for (Client c : clients) if (c.streaming) n++; return n; });
-    }
-
-    public boolean connectsSettled() { return call(() -> connectQueue.isEmpty() && pendingConnects == 0); }
+    int connecting() { return connectQueue.size() + pendingConnects; }
 
     public double loadgenCpuSeconds() {
         return ProcStats.cpuSeconds(ProcessHandle.current().pid(), false);
