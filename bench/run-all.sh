@@ -51,7 +51,7 @@ JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xmx2g"}
 HERALD_OPTS=${HERALD_OPTS:-"$JVM_OPTS"}
 # Like nchan's access_log off: no line per stream (bench/herald-logging.properties)
 HERALD_PROPS="-Djava.util.logging.config.file=$BENCH/herald-logging.properties -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0"
-HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/classes:$REPO/target/embedded-lib/*' $HERALD_PROPS io.herald.embedded.HeraldServer"}
+HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/herald-embedded.jar:$REPO/target/embedded-lib/*' $HERALD_PROPS io.herald.embedded.HeraldServer"}
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"
 # The start scenario also times the launcher with its class-data archive (server-configs/embedded/herald.sh), trained
