@@ -1,8 +1,12 @@
 package io.herald.api;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** A refusal with an HTTP status and a JSON body {@code {"error": ..., "message": ...}}. */
 public class ApiException extends WebApplicationException {
@@ -65,6 +69,25 @@ public class ApiException extends WebApplicationException {
     public String header(String name) {
         Object v = getResponse().getHeaders().getFirst(name);
         return v == null ? null : String.valueOf(v);
+    }
+
+    /** Writes this refusal, headers included, straight to a servlet response: for the paths served outside JAX-RS. */
+    public void writeTo(HttpServletResponse w) throws IOException {
+        writeTo(w, status, error, getMessage());
+        getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                values.forEach(v -> w.addHeader(name, String.valueOf(v)));
+            }
+        });
+    }
+
+    /** Writes a refusal with Herald's JSON error body straight to a servlet response. */
+    public static void writeTo(HttpServletResponse w, int status, String error, String message) throws IOException {
+        byte[] body = body(error, message).getBytes(StandardCharsets.UTF_8);
+        w.setStatus(status);
+        w.setContentType("application/json");
+        w.setContentLength(body.length);
+        w.getOutputStream().write(body);
     }
 
     public static String body(String error, String message) {

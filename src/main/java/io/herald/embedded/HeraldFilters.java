@@ -4,6 +4,7 @@ import io.herald.http.CorsFilter;
 import io.herald.http.RequestContextFilter;
 import io.herald.drain.InFlightFilter;
 import io.herald.metrics.AuthFailureFilter;
+import io.herald.publish.PublishFilter;
 import io.herald.stream.EventStreamFilter;
 import jakarta.servlet.Filter;
 
@@ -17,7 +18,7 @@ final class HeraldFilters {
 
     static final List<Class<? extends Filter>> ALL = List.of(CorsFilter.class, RequestContextFilter.class,
             InFlightFilter.class, AuthFailureFilter.class,
-            EventStreamFilter.class);
+            EventStreamFilter.class, PublishFilter.class);
 
     private HeraldFilters() {
     }

@@ -1,12 +1,7 @@
 package io.herald.publish;
 
-import io.herald.api.Jsons;
-import io.herald.api.JsonBody;
 import io.herald.auth.Caller;
-import io.herald.auth.RequiresPermission;
-import io.herald.auth.Right;
 import io.herald.channel.ChannelName;
-import io.herald.history.EventBroker;
 import io.herald.poll.PollQuery;
 import io.herald.poll.PollService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,40 +17,31 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.InputStream;
 import java.util.List;
 
-/** {@code /api/channels/{channel}/events}: publish to one channel (POST), or poll it as JSON (GET). */
+/**
+ * {@code /api/channels/{channel}/events}: publish to one channel (POST), or poll it as JSON (GET). A plain POST is
+ * served by {@link PublishFilter} before it gets here; both call {@link ChannelPublishing}.
+ */
 @ApplicationScoped
 @Path("channels/{channel}/events")
 public class ChannelEventsResource {
 
     @Inject
-    Publisher publisher;
+    ChannelPublishing publishing;
     @Inject
     PollService polls;
     @Inject
     Caller caller;
-    @Inject
-    @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
-    long maxBytes;
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresPermission(Right.PUBLISH)
     public Response publish(@PathParam("channel") String channel, @HeaderParam("Content-Type") String contentType,
                             InputStream body) {
-        ChannelName.require(channel);
-        var draft = PublishRequests.single(JsonBody.read(contentType, body, maxBytes), List.of(channel), null);
-        EventBroker.Appended appended = publisher.publish(draft);
-        String json = Jsons.JSON.createObjectBuilder()
-                .add("id", appended.event().id().text())
-                .add("channel", channel)
-                .add("subscribers", appended.subscribers())
-                .build().toString();
-        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(publishing.publish(channel, contentType, body)).build();
     }
 
     @GET

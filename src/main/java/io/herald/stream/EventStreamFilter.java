@@ -67,7 +67,7 @@ public class EventStreamFilter implements Filter {
             return;
         }
         if (!StreamRequest.acceptsEventStream(request.getHeader("Accept"))) {
-            ServletResponses.error(response, 406, "not_acceptable",
+            ApiException.writeTo(response, 406, "not_acceptable",
                     "GET /api/events is an event stream: send Accept: text/event-stream");
             return;
         }
@@ -85,7 +85,7 @@ public class EventStreamFilter implements Filter {
                 // temporary (a limit, keys unreachable): a browser only retries after a 200
                 ServletResponses.unavailable(response, e.error(), retryMs(e));
             } else {
-                ServletResponses.error(response, e);
+                e.writeTo(response);
             }
             return;
         }

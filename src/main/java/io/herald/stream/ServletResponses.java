@@ -1,34 +1,15 @@
 package io.herald.stream;
 
 import io.herald.api.Jsons;
-import io.herald.api.ApiException;
 import io.herald.event.EventEncoder;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Answers written straight to the servlet response, outside JAX-RS. */
 final class ServletResponses {
 
     private ServletResponses() {
-    }
-
-    static void error(HttpServletResponse w, ApiException e) throws IOException {
-        error(w, e.status(), e.error(), e.getMessage());
-        e.getResponse().getHeaders().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("Content-Type")) {
-                values.forEach(v -> w.addHeader(name, String.valueOf(v)));
-            }
-        });
-    }
-
-    static void error(HttpServletResponse w, int status, String error, String message) throws IOException {
-        byte[] body = ApiException.body(error, message).getBytes(StandardCharsets.UTF_8);
-        w.setStatus(status);
-        w.setContentType("application/json");
-        w.setContentLength(body.length);
-        w.getOutputStream().write(body);
     }
 
     /** The event-stream headers; Herald sets no Connection or Transfer-Encoding (both forbidden over HTTP/2). */

@@ -1,0 +1,109 @@
+package io.herald.publish;
+
+import io.herald.api.ApiException;
+import io.herald.history.BrokerUnavailableException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Serves {@code POST /api/channels/{channel}/events} straight from the servlet request, without the JAX-RS runtime,
+ * which was most of a publish's CPU (docs/performance.md, "publish path"). Same checks, same answers: it calls the
+ * {@link ChannelPublishing} service that {@link ChannelEventsResource} calls, with the same interceptors. Anything
+ * else under {@code /api/channels/} goes on to JAX-RS, and so does a publish whose path needs decoding or whose
+ * {@code Accept} leaves JSON out, so the edge cases keep JAX-RS's answers.
+ */
+@Dependent
+@WebFilter(filterName = "herald-publish", urlPatterns = "/api/channels/*", asyncSupported = true)
+public class PublishFilter implements Filter {
+
+    private static final Logger LOG = Logger.getLogger(PublishFilter.class.getName());
+    private static final String PREFIX = "/api/channels/";
+    private static final String SUFFIX = "/events";
+    private static final Pattern ZERO_WEIGHT = Pattern.compile(";\\s*q\\s*=\\s*0(\\.0*)?\\s*(;|,|$)");
+
+    @Inject
+    ChannelPublishing publishing;
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        String channel = "POST".equals(request.getMethod()) && acceptsJson(request.getHeader("Accept"))
+                ? channelOf(request) : null;
+        if (channel == null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        HttpServletResponse response = (HttpServletResponse) res;
+        String answer;
+        try {
+            answer = publishing.publish(channel, request.getHeader("Content-Type"), request.getInputStream());
+        } catch (ApiException e) {
+            e.writeTo(response);
+            return;
+        } catch (BrokerUnavailableException e) {
+            ApiException.unavailable(e.getMessage(), e.retryAfterSeconds()).writeTo(response);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Unexpected error", e);
+            ApiException.writeTo(response, 500, "server_error", "Internal error");
+            return;
+        }
+        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(201);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The channel of {@code /api/channels/{channel}/events} when it is one plain segment; null otherwise. */
+    static String channelOf(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int start = request.getContextPath().length() + PREFIX.length();
+        if (!uri.startsWith(PREFIX, start - PREFIX.length()) || !uri.endsWith(SUFFIX)
+                || uri.length() <= start + SUFFIX.length()) {
+            return null;
+        }
+        String channel = uri.substring(start, uri.length() - SUFFIX.length());
+        for (int i = 0; i < channel.length(); i++) {
+            char c = channel.charAt(i);
+            if (c == '/' || c == '%' || c == ';') {
+                return null;
+            }
+        }
+        return channel;
+    }
+
+    /** Whether JSON is acceptable: no {@code Accept}, or a range covering it, and no range weighted {@code q=0}. */
+    static boolean acceptsJson(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        if (ZERO_WEIGHT.matcher(accept).find()) {
+            return false; // an exclusion to work out: JAX-RS decides
+        }
+        for (String range : accept.split(",")) {
+            int semicolon = range.indexOf(';');
+            String type = (semicolon < 0 ? range : range.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+            if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
