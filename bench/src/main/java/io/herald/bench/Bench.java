@@ -35,6 +35,7 @@ public final class Bench {
         public double p99LimitMs = 100;           // fanout: maxRateWithinLimit is the highest rate with p99 <= this
         public double p99AbortMs = 5000;          // fanout: stop stepping once a step's p99 exceeds this
         public double warmup = 1;
+        public double publishWarmup = 2;          // channels: seconds of publishing before the window (JVMs' JIT)
         public double drainTimeout = 15;
         public double connectTimeout = 180;       // seconds to get every stream up
         public long serverPid = -1;
@@ -269,7 +270,7 @@ public final class Bench {
 
     static Map<String, Object> steady(Config c, LoadGen lg, Fleet subs, int[] pubChannels) {
         lg.startPublishing(c.rate, pubChannels, 0);
-        sleep(Math.min(2, c.duration / 4));
+        sleep(c.publishWarmup);
         Window w = new Window(lg, subs, c);
         sleep(c.duration);
         Map<String, Object> m = w.end();
