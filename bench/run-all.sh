@@ -16,8 +16,9 @@
 #                            client; default 1024), so a stalled client is dropped sooner.
 #                    HERALD_EXTRA_OPTS=none adds nothing.
 #   PLAIN_CMD        command that starts the plain peer; $PORT is substituted.
-#   CHANNELS_WARMUP=30  s of publishing before the channels window: a JVM compiles its publish path for longer than
-#                    the old 2 s (C2 was still a quarter of Herald's CPU 40 s in), and the window is the steady state
+#   CHANNELS_WARMUP=30  s of publishing before the channels window and the slow scenario's baseline: a JVM compiles
+#                    its publish path for longer than the old 1-2 s (C2 was still a quarter of Herald's CPU 40 s in),
+#                    and both measure the steady state
 #   FANOUT_STEPS="1,2,5,10,20,50"  STEP_SECONDS=10  FANOUT_WARMUP=15 (s of the first step before measuring: the
 #                    JVMs' JIT)  IDLE_SECONDS=40
 #   JVM_OPTS="-XX:+UseParallelGC -Xmx2g"  both JVM servers' options (HERALD_OPTS overrides Herald's alone)
@@ -146,7 +147,7 @@ scenario_args() {
     channels)  echo "--streams $(n 10000) --channels 1000 --per-client 5 --rate 500 --duration 20 --publish-warmup $CHANNELS_WARMUP" ;;
     reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60" ;;
     # 8 KiB events, 5/s per channel: 40 KiB/s into every client (a stalled one fills up fast), 10k deliveries/s in all
-    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 10 --duration 45" ;;
+    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 10 --duration 45 --publish-warmup $CHANNELS_WARMUP" ;;
   esac
 }
 

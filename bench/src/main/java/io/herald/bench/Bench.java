@@ -35,7 +35,7 @@ public final class Bench {
         public double p99LimitMs = 100;           // fanout: maxRateWithinLimit is the highest rate with p99 <= this
         public double p99AbortMs = 5000;          // fanout: stop stepping once a step's p99 exceeds this
         public double warmup = 1;
-        public double publishWarmup = 2;          // channels: seconds of publishing before the window (JVMs' JIT)
+        public double publishWarmup = 2;          // channels, slow: seconds of publishing before measuring (JVMs' JIT)
         public double drainTimeout = 15;
         public double connectTimeout = 180;       // seconds to get every stream up
         public long serverPid = -1;
@@ -383,7 +383,7 @@ public final class Bench {
         Map<String, Object> m = new LinkedHashMap<>();
         int[] all = allChannels(channels);
         lg.startPublishing(c.rate, all, 0);
-        sleep(1);
+        sleep(Math.max(1, c.publishWarmup)); // the baseline is a steady state too, not the JIT's first seconds
         Window w = new Window(lg, subs, c);
         sleep(c.baseline);
         m.put("baseline", w.end());
