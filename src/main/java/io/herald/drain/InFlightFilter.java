@@ -2,6 +2,7 @@ package io.herald.drain;
 
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.herald.http.FilterMarks;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,6 +24,7 @@ public class InFlightFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        FilterMarks.passed(req, InFlightFilter.class);
         String method = ((HttpServletRequest) req).getMethod();
         if ("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)) {
             chain.doFilter(req, res);

@@ -33,6 +33,7 @@ public class CorsFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
+        FilterMarks.passed(request, CorsFilter.class);
         String origin = request.getHeader("Origin");
         if (!policy.isEnabled() || origin == null) {
             chain.doFilter(req, res);

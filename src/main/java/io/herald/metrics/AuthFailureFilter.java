@@ -2,6 +2,7 @@ package io.herald.metrics;
 
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.herald.http.FilterMarks;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,6 +32,7 @@ public class AuthFailureFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        FilterMarks.passed(req, AuthFailureFilter.class);
         chain.doFilter(req, res);
         HttpServletResponse response = (HttpServletResponse) res;
         int status = response.getStatus();

@@ -23,14 +23,14 @@ import java.util.List;
 
 /**
  * {@code /api/channels/{channel}/events}: publish to one channel (POST), or poll it as JSON (GET). A plain POST is
- * served by {@link PublishFilter} before it gets here; both call {@link ChannelPublishing}.
+ * served by {@link PublishFilter} before it gets here; both call {@link HttpPublishing}.
  */
 @ApplicationScoped
 @Path("channels/{channel}/events")
 public class ChannelEventsResource {
 
     @Inject
-    ChannelPublishing publishing;
+    HttpPublishing publishing;
     @Inject
     PollService polls;
     @Inject

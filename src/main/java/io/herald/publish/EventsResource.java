@@ -1,15 +1,10 @@
 package io.herald.publish;
 
-import io.herald.api.Jsons;
-import io.herald.api.JsonBody;
-import io.herald.auth.Authenticated;
 import io.herald.auth.Caller;
-import io.herald.history.EventBroker;
 import io.herald.poll.PollQuery;
 import io.herald.poll.PollService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -20,7 +15,6 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.InputStream;
 import java.util.List;
@@ -34,33 +28,18 @@ import java.util.List;
 public class EventsResource {
 
     @Inject
-    Publisher publisher;
+    HttpPublishing publishing;
     @Inject
     PollService polls;
     @Inject
     Caller caller;
-    @Inject
-    @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
-    long maxBytes;
 
-    /** Needs a token before the body is read; the publisher checks each item's channels. */
+    /** A batch; a plain {@code POST /api/events} is served by {@link PublishFilter} before it gets here. */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    @Authenticated
     public Response publishBatch(@HeaderParam("Content-Type") String contentType, InputStream body) {
-        var drafts = PublishRequests.batch(JsonBody.read(contentType, body, maxBytes));
-        List<EventBroker.Appended> appended = publisher.publishAll(drafts);
-        JsonArrayBuilder events = Jsons.JSON.createArrayBuilder();
-        for (EventBroker.Appended a : appended) {
-            JsonArrayBuilder channels = Jsons.JSON.createArrayBuilder();
-            a.event().channels().forEach(channels::add);
-            events.add(Jsons.JSON.createObjectBuilder()
-                    .add("id", a.event().id().text())
-                    .add("channels", channels)
-                    .add("subscribers", a.subscribers()));
-        }
-        String json = Jsons.JSON.createObjectBuilder().add("events", events).build().toString();
-        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(publishing.publishBatch(contentType, body)).build();
     }
 
     @GET

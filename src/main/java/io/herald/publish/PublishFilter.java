@@ -1,7 +1,12 @@
 package io.herald.publish;
 
 import io.herald.api.ApiException;
+import io.herald.drain.InFlightFilter;
 import io.herald.history.BrokerUnavailableException;
+import io.herald.http.CorsFilter;
+import io.herald.http.FilterMarks;
+import io.herald.http.RequestContextFilter;
+import io.herald.metrics.AuthFailureFilter;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.Filter;
@@ -21,38 +26,46 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Serves {@code POST /api/channels/{channel}/events} straight from the servlet request, without the JAX-RS runtime,
- * which was most of a publish's CPU (docs/performance.md, "publish path"). Same checks, same answers: it calls the
- * {@link ChannelPublishing} service that {@link ChannelEventsResource} calls, with the same interceptors. Anything
- * else under {@code /api/channels/} goes on to JAX-RS, and so does a publish whose path needs decoding or whose
- * {@code Accept} leaves JSON out, so the edge cases keep JAX-RS's answers.
+ * Serves {@code POST /api/channels/{channel}/events} and {@code POST /api/events} straight from the servlet request,
+ * without the JAX-RS runtime, which was most of a publish's CPU (docs/performance.md, "publish path"). Same checks,
+ * same answers: it calls the {@link HttpPublishing} service that {@link ChannelEventsResource} and
+ * {@link EventsResource} call, with the same interceptors. Every other request goes on to JAX-RS, and so does a
+ * publish whose path needs decoding or whose {@code Accept} leaves JSON out, so the edge cases keep JAX-RS's answers,
+ * and one that has not passed Herald's other filters yet ({@link FilterMarks}: their order is the container's choice
+ * in an app that takes them from annotations alone).
  */
 @Dependent
-@WebFilter(filterName = "herald-publish", urlPatterns = "/api/channels/*", asyncSupported = true)
+@WebFilter(filterName = "herald-publish", urlPatterns = {"/api/channels/*", "/api/events"}, asyncSupported = true)
 public class PublishFilter implements Filter {
 
     private static final Logger LOG = Logger.getLogger(PublishFilter.class.getName());
     private static final String PREFIX = "/api/channels/";
     private static final String SUFFIX = "/events";
+    private static final String BATCH = "/api/events";
     private static final Pattern ZERO_WEIGHT = Pattern.compile(";\\s*q\\s*=\\s*0(\\.0*)?\\s*(;|,|$)");
 
     @Inject
-    ChannelPublishing publishing;
+    HttpPublishing publishing;
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        String channel = "POST".equals(request.getMethod()) && acceptsJson(request.getHeader("Accept"))
-                ? channelOf(request) : null;
-        if (channel == null) {
+        boolean publish = "POST".equals(request.getMethod()) && acceptsJson(request.getHeader("Accept"))
+                && FilterMarks.allPassed(request, CorsFilter.class, RequestContextFilter.class, InFlightFilter.class,
+                AuthFailureFilter.class);
+        String channel = publish ? channelOf(request) : null;
+        boolean batch = publish && channel == null && isBatch(request);
+        if (channel == null && !batch) {
             chain.doFilter(req, res);
             return;
         }
         HttpServletResponse response = (HttpServletResponse) res;
+        String contentType = request.getHeader("Content-Type");
         String answer;
         try {
-            answer = publishing.publish(channel, request.getHeader("Content-Type"), request.getInputStream());
+            answer = batch ? publishing.publishBatch(contentType, request.getInputStream())
+                    : publishing.publish(channel, contentType, request.getInputStream());
         } catch (ApiException e) {
             e.writeTo(response);
             return;
@@ -69,6 +82,13 @@ public class PublishFilter implements Filter {
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /** Whether this is {@code /api/events} itself. */
+    static boolean isBatch(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int context = request.getContextPath().length();
+        return uri.length() == context + BATCH.length() && uri.startsWith(BATCH, context);
     }
 
     /** The channel of {@code /api/channels/{channel}/events} when it is one plain segment; null otherwise. */
