@@ -90,6 +90,19 @@ public final class ChannelPattern {
         return literal;
     }
 
+    /**
+     * Where a replay finds this pattern's events in the broker's per-channel index ({@code RecentEvents}): the name
+     * itself when literal, {@code first.**} (every channel under that first segment) when the first segment is
+     * literal; null when it is a wildcard, and only the whole log will do.
+     */
+    public String replayKey() {
+        if (literal) {
+            return text;
+        }
+        String first = segments.get(0);
+        return ONE.equals(first) || MANY.equals(first) ? null : first + "." + MANY;
+    }
+
     public boolean matches(String channel) {
         if (literal) {
             return text.equals(channel);

@@ -157,7 +157,7 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
             stats.countReplay();
             Replay replay;
             try {
-                replay = broker.readAfter(lastEventId, c.literalChannels());
+                replay = broker.readAfter(lastEventId, c.replayKeys());
             } catch (BrokerUnavailableException e) {
                 // The log cannot be read (Redis down): a resume would lose events, so the client comes back later
                 // with the same Last-Event-ID, as with any temporary refusal.

@@ -16,14 +16,15 @@ public abstract class Subscriber {
     long mark = -1;
 
     private final List<ChannelPattern> patterns;
-    private final Set<String> literalChannels;
+    private final Set<String> replayKeys;
     private final Set<String> eventTypes;
     private final Viewer viewer;
 
     protected Subscriber(List<ChannelPattern> patterns, Set<String> eventTypes, Viewer viewer) {
         this.patterns = List.copyOf(patterns);
-        this.literalChannels = this.patterns.stream().allMatch(ChannelPattern::isLiteral)
-                ? this.patterns.stream().map(ChannelPattern::text).collect(java.util.stream.Collectors.toUnmodifiableSet())
+        this.replayKeys = this.patterns.stream().allMatch(p -> p.replayKey() != null)
+                ? this.patterns.stream().map(ChannelPattern::replayKey)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet())
                 : null;
         this.eventTypes = eventTypes == null || eventTypes.isEmpty() ? null : Set.copyOf(eventTypes);
         this.viewer = viewer == null ? Viewer.ANONYMOUS : viewer;
@@ -33,9 +34,12 @@ public abstract class Subscriber {
         return patterns;
     }
 
-    /** The channel names followed when every pattern is a plain name; null when one is a wildcard. */
-    public Set<String> literalChannels() {
-        return literalChannels;
+    /**
+     * Where a replay finds this subscriber's events ({@link ChannelPattern#replayKey()}): null when a pattern starts
+     * with a wildcard, and the whole log after the id has to be read.
+     */
+    public Set<String> replayKeys() {
+        return replayKeys;
     }
 
     public Set<String> eventTypes() {

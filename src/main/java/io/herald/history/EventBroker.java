@@ -22,10 +22,11 @@ public interface EventBroker {
     Replay readAfter(String lastEventId);
 
     /**
-     * As {@link #readAfter(String)}, for a reader that wants only the events on {@code channels} (null: all).
+     * As {@link #readAfter(String)}, for a reader that wants only the events under {@code keys} (null: all): channel
+     * names, or {@code first.**} for every channel under a first segment ({@code ChannelPattern.replayKey()}).
      * A broker may return events on other channels too (callers filter each event anyway), never fewer.
      */
-    default Replay readAfter(String lastEventId, java.util.Set<String> channels) {
+    default Replay readAfter(String lastEventId, java.util.Set<String> keys) {
         return readAfter(lastEventId);
     }
 

@@ -12,14 +12,15 @@ import java.util.Set;
 
 /**
  * The newest events of the log, in log order, in a ring of fixed size, with each channel's retained positions, so a
- * client that follows a few named channels resumes by reading those events only, not the whole log: in a reconnect
- * storm every client resumes at once. Events get positions 1, 2, 3... as they are added. Not thread-safe: the
+ * client that follows a few channels resumes by reading those events only, not the whole log: in a reconnect storm
+ * every client resumes at once. Each event is indexed under its channel names and, for a name with dots, under
+ * {@code first.**}, so a pattern such as {@code stock.*} reads the events under {@code stock.} only. Events get positions 1, 2, 3... as they are added. Not thread-safe: the
  * broker that owns it guards it.
  */
 public final class RecentEvents {
 
     private final HubEvent[] ring;
-    /** Channel name to the positions of its events still in the ring, oldest first. */
+    /** Index key (a channel name, or {@code first.**}) to the positions of its events in the ring, oldest first. */
     private final Map<String, SeqList> byChannel = new HashMap<>();
     private long head;
 
@@ -73,7 +74,10 @@ public final class RecentEvents {
         return -1;
     }
 
-    /** The held events after {@code position}, all or on {@code channels} only (null: all), in log order. */
+    /**
+     * The held events after {@code position}, all (null) or those under {@code channels}: names, or {@code first.**}
+     * keys; in log order, each once.
+     */
     public List<HubEvent> after(long position, Set<String> channels) {
         if (channels == null) {
             List<HubEvent> events = new ArrayList<>((int) Math.max(0, head - position));
@@ -118,22 +122,38 @@ public final class RecentEvents {
 
     private void index(HubEvent event, long position) {
         for (String channel : event.channels()) {
-            SeqList list = byChannel.computeIfAbsent(channel, c -> new SeqList());
-            if (list.size() == 0 || list.get(list.size() - 1) != position) {
-                list.add(position);
+            indexUnder(channel, position);
+            int dot = channel.indexOf('.');
+            if (dot > 0) {
+                indexUnder(channel.substring(0, dot) + ".**", position);
             }
+        }
+    }
+
+    private void indexUnder(String key, long position) {
+        SeqList list = byChannel.computeIfAbsent(key, c -> new SeqList());
+        if (list.size() == 0 || list.get(list.size() - 1) != position) { // an event on two channels of one key
+            list.add(position);
         }
     }
 
     /** The ring drops its oldest event, which is the oldest of each of its channels. */
     private void unindex(HubEvent event, long position) {
         for (String channel : event.channels()) {
-            SeqList list = byChannel.get(channel);
-            if (list != null && list.size() > 0 && list.get(0) == position) {
-                list.removeFirst();
-                if (list.size() == 0) {
-                    byChannel.remove(channel);
-                }
+            unindexUnder(channel, position);
+            int dot = channel.indexOf('.');
+            if (dot > 0) {
+                unindexUnder(channel.substring(0, dot) + ".**", position);
+            }
+        }
+    }
+
+    private void unindexUnder(String key, long position) {
+        SeqList list = byChannel.get(key);
+        if (list != null && list.size() > 0 && list.get(0) == position) {
+            list.removeFirst();
+            if (list.size() == 0) {
+                byChannel.remove(key);
             }
         }
     }

@@ -56,7 +56,7 @@ public class PollService {
         if (wait > 0) {
             registry.watch(waiter);
         }
-        Replay replay = broker.readAfter(after, waiter.literalChannels());
+        Replay replay = broker.readAfter(after, waiter.replayKeys());
         if (replay.isReset() || wait == 0 || hasVisible(waiter, replay)) {
             waiter.finish(replay);
             return;
@@ -99,7 +99,7 @@ public class PollService {
                 return;
             }
             registry.unwatch(this);
-            Replay r = replay != null ? replay : broker.readAfter(after, literalChannels());
+            Replay r = replay != null ? replay : broker.readAfter(after, replayKeys());
             response.resume(Response.ok(answer(r), MediaType.APPLICATION_JSON_TYPE).build());
         }
 

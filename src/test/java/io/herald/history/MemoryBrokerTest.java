@@ -120,4 +120,49 @@ class MemoryBrokerTest {
         assertEquals(List.of(), broker.readAfter(ids.get(390), java.util.Set.of("nobody")).events(),
                 "a channel with no events reads nothing");
     }
+
+    @Test
+    void aReadByFirstSegmentEqualsTheFullLogFilteredToThatSegment() {
+        // what a wildcard subscriber such as stock.* resumes with: every event under stock., on a small ring
+        MemoryBroker broker = new MemoryBroker(40, 0);
+        java.util.Random random = new java.util.Random(3);
+        List<String> names = List.of("stock.a", "stock.b.x", "stock", "fx.eur", "fx.usd.spot", "news");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            List<String> on = new ArrayList<>(List.of(names.get(random.nextInt(names.size()))));
+            if (random.nextInt(3) == 0) {
+                on.add(names.get(random.nextInt(names.size())));
+            }
+            EventDraft d = new EventDraft(on.stream().distinct().toList(), null, Json.createValue(i), null,
+                    io.herald.event.Audience.EVERYONE, null);
+            ids.add(broker.append(d).toCompletableFuture().join().event().id().text());
+            if (i % 5 == 0) {
+                for (int from = Math.max(0, ids.size() - 45); from < ids.size(); from += 4) {
+                    java.util.Set<String> keys = java.util.Set.of("stock.**", "fx.**", "news");
+                    Replay all = broker.readAfter(ids.get(from));
+                    Replay some = broker.readAfter(ids.get(from), keys);
+                    assertEquals(all.isReset(), some.isReset());
+                    assertEquals(all.upTo(), some.upTo());
+                    List<String> expected = all.events().stream()
+                            .filter(e -> e.channels().stream().anyMatch(c -> c.startsWith("stock.")
+                                    || c.startsWith("fx.") || c.equals("news")))
+                            .map(e -> e.id().text()).toList();
+                    assertEquals(expected, some.events().stream().map(e -> e.id().text()).toList(),
+                            "after " + ids.get(from) + ": in log order, each event once");
+                    assertTrue(some.events().stream().noneMatch(e -> e.channels().equals(List.of("stock"))),
+                            "stock itself is not under stock.**");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPatternReplaysFromItsFirstSegmentUnlessThatIsAWildcard() {
+        assertEquals("stock.AAPL", io.herald.channel.ChannelPattern.parse("stock.AAPL").replayKey());
+        assertEquals("stock.**", io.herald.channel.ChannelPattern.parse("stock.*").replayKey());
+        assertEquals("stock.**", io.herald.channel.ChannelPattern.parse("stock.*.bid").replayKey());
+        assertEquals("stock.**", io.herald.channel.ChannelPattern.parse("stock.**").replayKey());
+        assertEquals(null, io.herald.channel.ChannelPattern.parse("*.AAPL").replayKey());
+        assertEquals(null, io.herald.channel.ChannelPattern.parse("**").replayKey());
+    }
 }
