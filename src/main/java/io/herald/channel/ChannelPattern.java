@@ -100,7 +100,15 @@ public final class ChannelPattern {
             return text;
         }
         String first = segments.get(0);
-        return ONE.equals(first) || MANY.equals(first) ? null : first + "." + MANY;
+        return ONE.equals(first) || MANY.equals(first) ? null : underSegment(first);
+    }
+
+    /**
+     * The replay key of every channel under a first segment, {@code first.**}: a channel with dots is indexed under
+     * it as well as under its name; no channel name contains {@code *}, so the two kinds of key never meet.
+     */
+    public static String underSegment(String first) {
+        return first + "." + MANY;
     }
 
     public boolean matches(String channel) {

@@ -3,6 +3,7 @@ package io.herald.delivery;
 import io.herald.channel.ChannelPattern;
 import io.herald.event.HubEvent;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -22,10 +23,11 @@ public abstract class Subscriber {
 
     protected Subscriber(List<ChannelPattern> patterns, Set<String> eventTypes, Viewer viewer) {
         this.patterns = List.copyOf(patterns);
-        this.replayKeys = this.patterns.stream().allMatch(p -> p.replayKey() != null)
-                ? this.patterns.stream().map(ChannelPattern::replayKey)
-                        .collect(java.util.stream.Collectors.toUnmodifiableSet())
-                : null;
+        Set<String> keys = new HashSet<>();
+        for (ChannelPattern p : this.patterns) {
+            keys.add(p.replayKey()); // null when the pattern starts with a wildcard
+        }
+        this.replayKeys = keys.contains(null) ? null : Set.copyOf(keys);
         this.eventTypes = eventTypes == null || eventTypes.isEmpty() ? null : Set.copyOf(eventTypes);
         this.viewer = viewer == null ? Viewer.ANONYMOUS : viewer;
     }

@@ -31,7 +31,7 @@ final class StartupTimeline {
         return last;
     }
 
-    /** Each phase's own duration, e.g. {@code jvm 310 ms, config 150 ms, cdi 1900 ms, http 600 ms}. */
+    /** Each phase's own duration, e.g. {@code jvm 260 ms, config 160 ms, cdi 2070 ms, jax-rs 560 ms, listen 60 ms}. */
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.herald.history;
 
+import io.herald.channel.ChannelPattern;
 import io.herald.event.EventId;
 import io.herald.event.HubEvent;
 
@@ -14,8 +15,8 @@ import java.util.Set;
  * The newest events of the log, in log order, in a ring of fixed size, with each channel's retained positions, so a
  * client that follows a few channels resumes by reading those events only, not the whole log: in a reconnect storm
  * every client resumes at once. Each event is indexed under its channel names and, for a name with dots, under
- * {@code first.**}, so a pattern such as {@code stock.*} reads the events under {@code stock.} only. Events get positions 1, 2, 3... as they are added. Not thread-safe: the
- * broker that owns it guards it.
+ * {@code first.**}, so a pattern such as {@code stock.*} reads the events under {@code stock.} only. Events get
+ * positions 1, 2, 3... as they are added. Not thread-safe: the broker that owns it guards it.
  */
 public final class RecentEvents {
 
@@ -123,9 +124,9 @@ public final class RecentEvents {
     private void index(HubEvent event, long position) {
         for (String channel : event.channels()) {
             indexUnder(channel, position);
-            int dot = channel.indexOf('.');
-            if (dot > 0) {
-                indexUnder(channel.substring(0, dot) + ".**", position);
+            String under = underFirstSegment(channel);
+            if (under != null) {
+                indexUnder(under, position);
             }
         }
     }
@@ -137,15 +138,21 @@ public final class RecentEvents {
         }
     }
 
-    /** The ring drops its oldest event, which is the oldest of each of its channels. */
+    /** The ring drops its oldest event, which is the oldest under each of its keys. */
     private void unindex(HubEvent event, long position) {
         for (String channel : event.channels()) {
             unindexUnder(channel, position);
-            int dot = channel.indexOf('.');
-            if (dot > 0) {
-                unindexUnder(channel.substring(0, dot) + ".**", position);
+            String under = underFirstSegment(channel);
+            if (under != null) {
+                unindexUnder(under, position);
             }
         }
+    }
+
+    /** {@code first.**} for a channel with dots ({@link ChannelPattern#underSegment}); null for one segment. */
+    private static String underFirstSegment(String channel) {
+        int dot = channel.indexOf('.');
+        return dot > 0 ? ChannelPattern.underSegment(channel.substring(0, dot)) : null;
     }
 
     private void unindexUnder(String key, long position) {

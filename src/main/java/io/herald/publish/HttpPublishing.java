@@ -30,7 +30,10 @@ public class HttpPublishing {
     @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
     long maxBytes;
 
-    /** One event on {@code channel}, which needs publish; answers the 201 body, {@code {"id":...,"channel":...,"subscribers":...}}. */
+    /**
+     * One event on {@code channel}, which needs publish; answers the 201 body,
+     * {@code {"id":...,"channel":...,"subscribers":...}}.
+     */
     @RequiresPermission(Right.PUBLISH)
     public String publish(@ChannelParam String channel, String contentType, InputStream body) {
         ChannelName.require(channel);
@@ -43,7 +46,8 @@ public class HttpPublishing {
 
     /**
      * The events of a batch, in order, all or none (every item's channels need publish; the caller needs a token
-     * before the body is read); answers the 201 body, {@code {"events":[{"id":...,"channels":[...],"subscribers":...}]}}.
+     * before the body is read); answers the 201 body,
+     * {@code {"events":[{"id":...,"channels":[...],"subscribers":...}]}}.
      */
     @Authenticated
     public String publishBatch(String contentType, InputStream body) {
