@@ -173,18 +173,12 @@ start_scenario() { # target
 time_starts() { # label port path command
   local label=$1 port=$2 path=$3 cmd=$4 runs=()
   for i in $(seq 1 "$START_RUNS"); do
-    local t0 t1 code
+    local t0 t1
     t0=$(date +%s%N)
     bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$RUNDIR/$label-start-$i.log" 2>&1 &
     SERVER_PID=$!
-    while true; do
-      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port$path" || true)
-      if { [ "$path" != / ] && [ "$code" = 200 ]; } || { [ "$path" = / ] && [ "$code" != 000 ]; }; then break; fi
-      if (( ($(date +%s%N) - t0) > 120000000000 )); then echo "!! $label did not answer within 120 s"; break; fi
-      sleep 0.005
-    done
-    t1=$(date +%s%N)
-    runs+=($(( (t1 - t0) / 1000000 )))
+    t1=$(python3 "$BENCH/first-answer.py" "$t0" "$port" "$path" 120) || { echo "!! $label did not answer within 120 s"; t1=120000; }
+    runs+=("$t1")
     stop_server
   done
   python3 - "$label" "$RUNDIR/start-$label.json" "${runs[@]}" <<'PY'
