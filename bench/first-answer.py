@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Waits for a server's first HTTP answer and prints the milliseconds since a given start.
+"""Waits for a server's first HTTP answer and prints the milliseconds since the server was launched.
 
-    first-answer.py T0_NS PORT PATH [TIMEOUT_S]
+    first-answer.py PORT PATH [TIMEOUT_S]
 
-T0_NS is the start in time.time_ns() units (bash: $(date +%s%N)). With PATH other than "/" the answer must be a 200
-(a readiness endpoint); with "/" any HTTP answer counts. Exits 1 on timeout.
+Started before the server: it prints "armed" once Python is up (Python's own start takes about 0.35 s here, which
+must not count), then reads the launch time from stdin in time.time_ns() units (bash: date +%s%N) and polls. With
+PATH other than "/" the answer must be a 200 (a readiness endpoint); with "/" any HTTP answer counts. Exits 1 on
+timeout.
 
 One process polls with plain sockets every 5 ms. The start scenario used to run curl every 5 ms instead: a fork and
 an exec per try, which on this 2-core machine took CPU from the JVM being timed (a Herald start measured 1.9 s alone
@@ -14,8 +16,11 @@ import socket
 import sys
 import time
 
-t0, port, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-deadline = time.time() + (float(sys.argv[4]) if len(sys.argv) > 4 else 120)
+port, path = int(sys.argv[1]), sys.argv[2]
+timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 120
+print("armed", flush=True)
+t0 = int(sys.stdin.readline())
+deadline = time.time() + timeout
 request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
 
 

@@ -173,11 +173,19 @@ start_scenario() { # target
 time_starts() { # label port path command
   local label=$1 port=$2 path=$3 cmd=$4 runs=()
   for i in $(seq 1 "$START_RUNS"); do
-    local t0 t1
-    t0=$(date +%s%N)
+    local t1 fifo="$RUNDIR/start.fifo" out="$RUNDIR/start.poll" poller line=""
+    # the poller is up before the server is launched, and learns the launch time through a fifo
+    rm -f "$fifo"; mkfifo "$fifo"
+    python3 "$BENCH/first-answer.py" "$port" "$path" 120 < "$fifo" > "$out" &
+    poller=$!
+    exec 4> "$fifo"
+    for _ in $(seq 1 200); do read -r line < "$out" || true; [ "$line" = armed ] && break; sleep 0.05; done
+    echo "$(date +%s%N)" >&4
     bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$RUNDIR/$label-start-$i.log" 2>&1 &
     SERVER_PID=$!
-    t1=$(python3 "$BENCH/first-answer.py" "$t0" "$port" "$path" 120) || { echo "!! $label did not answer within 120 s"; t1=120000; }
+    exec 4>&-
+    if wait "$poller"; then t1=$(tail -1 "$out"); else echo "!! $label did not answer within 120 s"; t1=120000; fi
+    rm -f "$fifo" "$out"
     runs+=("$t1")
     stop_server
   done
