@@ -26,6 +26,8 @@
 #   P99_LIMIT_MS=100  fan-out: the highest rate whose p99 (and every lower step's) stays within this is reported
 #   P99_ABORT_MS=5000 fan-out: steps go on past P99_LIMIT_MS; they stop when p99 passes this or deliveries fall
 #                     below 80% of rate x subscribers
+#   JAVA_AOT         a JDK 25+ java for the start scenario's third Herald line (the launcher with its AOT cache);
+#                    default: one found under /usr/lib/jvm; JAVA_AOT=none skips that line
 #   NO_BUILD=1       skip mvn package of bench/
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -61,6 +63,16 @@ RUNDIR="$RESULTS/runs/$RUN_ID"
 # The start scenario also times the launcher with its class-data archive (server-configs/embedded/herald.sh), trained
 # once before the timed starts.
 HERALD_LAUNCHER_CMD=${HERALD_LAUNCHER_CMD:-"env JAVA_OPTS='$HERALD_OPTS $HERALD_PROPS' HERALD_HOME='$REPO/target' HERALD_CDS='$RUNDIR/herald-cds.jsa' '$REPO/server-configs/embedded/herald.sh'"}
+# A JDK 25+ for the launcher's AOT-cache start (JAVA_AOT=none skips it): by default one found under /usr/lib/jvm
+if [ -z "${JAVA_AOT:-}" ]; then
+  for j in /usr/lib/jvm/*/bin/java; do
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${j%/bin/java}/release" 2>/dev/null | head -1)
+    if [ "${v:-0}" -ge 25 ]; then JAVA_AOT=$j; fi
+  done
+fi
+[ "${JAVA_AOT:-}" = none ] && JAVA_AOT=""
+JAVA_AOT=${JAVA_AOT:-}
+HERALD_LAUNCHER_AOT_CMD=${HERALD_LAUNCHER_AOT_CMD:-"env JAVA='$JAVA_AOT' JAVA_OPTS='$HERALD_OPTS $HERALD_PROPS' HERALD_HOME='$REPO/target' HERALD_CDS='$RUNDIR/herald.aot' '$REPO/server-configs/embedded/herald.sh'"}
 PLAIN_CMD=${PLAIN_CMD:-"java $JVM_OPTS -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
 mkdir -p "$RUNDIR"
 
@@ -153,7 +165,8 @@ scenario_args() {
 
 # start: time from launching a server (on both cores, as a user would) to its first HTTP answer, START_RUNS times.
 # Herald is asked GET /health/ready and must answer 200; the peers have no readiness endpoint, any answer counts.
-# Herald is timed twice: the plain `java -cp` start (label herald) and the launcher with AppCDS (herald+appcds).
+# Herald is timed two or three times: the plain `java -cp` start (label herald), the launcher with AppCDS
+# (herald+appcds) and, where a JDK 25+ is installed, the launcher on it with its AOT cache (herald+aot).
 START_RUNS=${START_RUNS:-5}
 start_scenario() { # target
   local t=$1
@@ -164,7 +177,15 @@ start_scenario() { # target
       echo "    training the launcher's class-data archive (not timed)"
       bash -c "exec $launcher train" > "$RUNDIR/herald-appcds-train.log" 2>&1 || echo "!! launcher training failed (see $RUNDIR/herald-appcds-train.log)"
       time_starts herald+appcds "$HERALD_PORT" /health/ready "$launcher"
-      rm -f "$RUNDIR/herald-cds.jsa" ;;
+      rm -f "$RUNDIR/herald-cds.jsa"
+      if [ -n "$JAVA_AOT" ]; then
+        # the same launcher on a JDK with an AOT cache (JDK 25+): it trains and maps herald-jdk<N>.aot instead
+        launcher=${HERALD_LAUNCHER_AOT_CMD//\$PORT/$HERALD_PORT}
+        echo "    training the launcher's AOT cache on $JAVA_AOT (not timed)"
+        bash -c "exec $launcher train" > "$RUNDIR/herald-aot-train.log" 2>&1 || echo "!! AOT training failed (see $RUNDIR/herald-aot-train.log)"
+        time_starts herald+aot "$HERALD_PORT" /health/ready "$launcher"
+        rm -f "$RUNDIR/herald.aot"
+      fi ;;
     plain) time_starts plain "$PLAIN_PORT" / "${PLAIN_CMD//\$PORT/$PLAIN_PORT}" ;;
     nchan) time_starts nchan "$NCHAN_PORT" / "$(nchan_cmd start "$NCHAN_PORT")" ;;
   esac

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Starts the embedded Herald server with an application class-data archive (AppCDS), which cuts the JVM's class
-# loading and verification out of every start after the first (docs/performance.md, "start").
+# Starts the embedded Herald server with a class-data archive, which cuts the JVM's class loading and verification out
+# of every start after the first (docs/performance.md, "start"). On JDK 25 or newer the archive is the JVM's AOT cache
+# (JEP 483, 514, 515: classes loaded and linked ahead of time, plus the training run's method profiles); on older JDKs
+# it is an application class-data archive (AppCDS).
 #
 #   server-configs/embedded/herald.sh [train]     after `mvn -DskipTests package`
 #
-# The archive is made by a training start: Herald starts with -XX:ArchiveClassesAtExit, is asked for readiness and
-# one stream, and is stopped; the JVM writes the classes it loaded. A normal start trains first when the archive is
-# missing or older than Herald's jars (a JVM also refuses an archive made by another JDK or for another class path,
-# and then starts without it). `train` only trains.
+# The archive is made by a training start: Herald starts with -XX:ArchiveClassesAtExit (JDK 17-24) or
+# -XX:AOTCacheOutput (JDK 25+), is asked for readiness and one stream, and is stopped; the JVM writes the classes it
+# loaded (JDK 25 assembles its cache in a second JVM at exit, about 20 s once). A normal start trains first when the
+# archive is missing or older than Herald's jars (a JVM also refuses an archive made by another JDK or for another
+# class path, and then starts without it). `train` only trains.
 #
 # Environment:
 #   HERALD_HOME   the build output holding herald-embedded.jar and embedded-lib/ (default: ../../target from here)
-#   HERALD_CDS    the archive file (default: $HERALD_HOME/herald-cds.jsa); HERALD_CDS=off starts without one
+#   HERALD_CDS    the archive file (default: $HERALD_HOME/herald-cds.jsa, or herald-jdk<N>.aot on JDK N >= 25);
+#                 HERALD_CDS=off starts without one
 #   JAVA          the java binary (default: java on the PATH)
 #   JAVA_OPTS     JVM options (default: -XX:+UseParallelGC)
 #   HERALD_TRAIN_PORT  a free port for the training start (default 17080)
@@ -21,7 +25,26 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 HERALD_HOME=${HERALD_HOME:-"$HERE/../../target"}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
-HERALD_CDS=${HERALD_CDS:-"$HERALD_HOME/herald-cds.jsa"}
+
+java_major() { # the feature release of $JAVA, from its release file (no JVM start); 0 when unknown
+  local bin home v
+  bin=$(command -v "$JAVA" 2>/dev/null) || { echo 0; return; }
+  home=$(dirname "$(dirname "$(readlink -f "$bin")")")
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -1)
+  echo "${v:-0}"
+}
+JAVA_MAJOR=$(java_major)
+if [ "$JAVA_MAJOR" -ge 25 ]; then
+  ARCHIVE_KIND="AOT cache"
+  HERALD_CDS=${HERALD_CDS:-"$HERALD_HOME/herald-jdk$JAVA_MAJOR.aot"}
+  TRAIN_OPT="-XX:AOTCacheOutput=$HERALD_CDS"
+  USE_OPT="-XX:AOTCache=$HERALD_CDS"
+else
+  ARCHIVE_KIND="class-data archive"
+  HERALD_CDS=${HERALD_CDS:-"$HERALD_HOME/herald-cds.jsa"}
+  TRAIN_OPT="-XX:ArchiveClassesAtExit=$HERALD_CDS"
+  USE_OPT="-XX:SharedArchiveFile=$HERALD_CDS"
+fi
 TRAIN_PORT=${HERALD_TRAIN_PORT:-17080}
 JAR="$HERALD_HOME/herald-embedded.jar"
 # CDS takes jar files only, in a fixed order: no directories, no wildcard
@@ -52,10 +75,10 @@ status() { # path -> the HTTP status of GET path on the training port (bash's /d
 
 train() {
   rm -f "$HERALD_CDS"
-  echo "herald.sh: training start for the class-data archive $HERALD_CDS" >&2
+  echo "herald.sh: training start for the $ARCHIVE_KIND $HERALD_CDS" >&2
   local log="$HERALD_CDS.train.log"
   # shellcheck disable=SC2086
-  "$JAVA" $JAVA_OPTS -XX:ArchiveClassesAtExit="$HERALD_CDS" -cp "$CP" \
+  "$JAVA" $JAVA_OPTS "$TRAIN_OPT" -cp "$CP" \
       -Dherald.http.port="$TRAIN_PORT" -Dherald.http.host=127.0.0.1 -Dherald.profile=none \
       -Dherald.auth.jwt.secret=herald-cds-training-key-not-used-for-serving -Dherald.auth.public-channels=training \
       -Dherald.drain.delay-ms=0 "$MAIN" > "$log" 2>&1 &
@@ -87,7 +110,7 @@ fi
 CDS_OPTS=""
 if [ "$HERALD_CDS" != off ]; then
   if stale; then train || true; fi
-  if [ -f "$HERALD_CDS" ]; then CDS_OPTS="-XX:SharedArchiveFile=$HERALD_CDS"; fi
+  if [ -f "$HERALD_CDS" ]; then CDS_OPTS="$USE_OPT"; fi
 fi
 # shellcheck disable=SC2086
 exec "$JAVA" $JAVA_OPTS $CDS_OPTS -cp "$CP" "$MAIN"

@@ -3,6 +3,7 @@ package io.herald.embedded;
 import io.herald.testing.Http;
 import io.herald.testing.TestTokens;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code server-configs/embedded/herald.sh}, the embedded launcher, as a user runs it after {@code mvn package}: its
  * first start trains the class-data archive, later starts map that archive and serve; a rebuilt jar makes it retrain.
+ * On a JDK 25 or newer the archive is the JDK's AOT cache.
  */
 class LauncherIT {
 
@@ -74,6 +80,50 @@ class LauncherIT {
         stopAndWait(s);
     }
 
+    @Test
+    void onJdk25TheLauncherTrainsAndMapsAnAotCache() throws Exception {
+        Path java25 = jdk25().orElse(null);
+        Assumptions.assumeTrue(java25 != null, "no JDK 25 or newer under /usr/lib/jvm");
+        Path cache = dir.resolve("herald.aot");
+
+        Started first = start(cache, dir.resolve("aot-first.log"), java25);
+        assertTrue(Files.readString(first.log).contains("training start for the AOT cache"), "the first start trained");
+        assertTrue(Files.size(cache) > 1_000_000, "the JDK wrote its AOT cache");
+        assertTrue(first.mapsArchive(cache), "the served JVM runs on the AOT cache it trained");
+        stopAndWait(first);
+
+        Started second = start(cache, dir.resolve("aot-second.log"), java25);
+        assertFalse(Files.readString(second.log).contains("training start"), "an up-to-date cache is reused");
+        assertTrue(second.mapsArchive(cache), "the second start maps the AOT cache");
+        assertEquals(200, Http.get(second.base, "api/events/poll?channel=launcher&wait=0").statusCode(),
+                "the launched server serves the API on JDK 25");
+        stopAndWait(second);
+    }
+
+    /** A java of feature release 25 or newer under /usr/lib/jvm, read from each JDK's release file. */
+    private static Optional<Path> jdk25() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+                    .filter(home -> featureRelease(home) >= 25)
+                    .map(home -> home.resolve("bin/java"))
+                    .findFirst();
+        }
+    }
+
+    private static int featureRelease(Path home) {
+        try {
+            String release = Files.readString(home.resolve("release"));
+            Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(release);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException noReleaseFile) {
+            return 0;
+        }
+    }
+
     private record Started(Process process, URI base, Path log) {
         boolean mapsArchive(Path archive) throws IOException {
             long pid = process.toHandle().pid();
@@ -83,11 +133,18 @@ class LauncherIT {
     }
 
     private Started start(Path archive, Path log) throws Exception {
+        return start(archive, log, null);
+    }
+
+    private Started start(Path archive, Path log, Path java) throws Exception {
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("HERALD_HOME", TARGET.toString());
         pb.environment().put("HERALD_CDS", archive.toString());
+        if (java != null) {
+            pb.environment().put("JAVA", java.toString());
+        }
         pb.environment().put("HERALD_TRAIN_PORT", String.valueOf(freePort()));
         pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Dherald.http.port=" + port
                 + " -Dherald.profile=none -Dherald.drain.delay-ms=0 -Dherald.auth.public-channels=**"
