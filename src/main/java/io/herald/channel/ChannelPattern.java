@@ -91,24 +91,42 @@ public final class ChannelPattern {
     }
 
     /**
-     * Where a replay finds this pattern's events in the broker's per-channel index ({@code RecentEvents}): the name
-     * itself when literal, {@code first.**} (every channel under that first segment) when the first segment is
-     * literal; null when it is a wildcard, and only the whole log will do.
+     * Segments indexed for replay per channel name ({@code RecentEvents}); a pattern whose first literal segment lies
+     * past them resumes by reading the whole log after its id.
+     */
+    public static final int INDEXED_SEGMENTS = 4;
+
+    /**
+     * Where a replay finds this pattern's events in the broker's index ({@code RecentEvents}): the name itself when
+     * literal; else the key of its first literal segment ({@link #segmentKey}): {@code stock.**} for {@code stock.*},
+     * {@code #1.AAPL} for {@code *.AAPL}. Null when no segment among the first {@link #INDEXED_SEGMENTS} is literal
+     * ({@code **}, {@code *.*}): only the whole log will do. The key's events are a superset of the pattern's; the
+     * subscriber filters them.
      */
     public String replayKey() {
         if (literal) {
             return text;
         }
-        String first = segments.get(0);
-        return ONE.equals(first) || MANY.equals(first) ? null : underSegment(first);
+        for (int i = 0; i < segments.size() && i < INDEXED_SEGMENTS; i++) {
+            String segment = segments.get(i);
+            if (MANY.equals(segment)) {
+                return null;
+            }
+            if (!ONE.equals(segment)) {
+                return segmentKey(i, segment);
+            }
+        }
+        return null;
     }
 
     /**
-     * The replay key of every channel under a first segment, {@code first.**}: a channel with dots is indexed under
-     * it as well as under its name; no channel name contains {@code *}, so the two kinds of key never meet.
+     * The replay key of every channel with dots whose segment {@code index} (from 0) is {@code segment}:
+     * {@code first.**} for the first segment, {@code #index.segment} for a later one. A channel with dots is indexed
+     * under these as well as under its name; no channel name contains {@code *} or {@code #}, so keys of different
+     * kinds never meet.
      */
-    public static String underSegment(String first) {
-        return first + "." + MANY;
+    public static String segmentKey(int index, String segment) {
+        return index == 0 ? segment + "." + MANY : "#" + index + "." + segment;
     }
 
     public boolean matches(String channel) {

@@ -14,19 +14,24 @@ import java.util.Set;
 /**
  * The newest events of the log, in log order, in a ring of fixed size, with each channel's retained positions, so a
  * client that follows a few channels resumes by reading those events only, not the whole log: in a reconnect storm
- * every client resumes at once. Each event is indexed under its channel names and, for a name with dots, under
- * {@code first.**}, so a pattern such as {@code stock.*} reads the events under {@code stock.} only. Events get
- * positions 1, 2, 3... as they are added. Not thread-safe: the broker that owns it guards it.
+ * every client resumes at once. Each event is indexed under its channel names and, for a name with dots, under each
+ * of its first {@link ChannelPattern#INDEXED_SEGMENTS} segments ({@link ChannelPattern#segmentKey}: {@code stock.**},
+ * {@code #1.AAPL}), so a pattern such as {@code stock.*} reads the events under {@code stock.} only, and
+ * {@code *.AAPL} those whose second segment is {@code AAPL}. Events get positions 1, 2, 3... as they are added. Not
+ * thread-safe: the broker that owns it guards it.
  */
 public final class RecentEvents {
 
     private final HubEvent[] ring;
+    /** The index keys of the event in the same slot of {@link #ring}, worked out once when it is added. */
+    private final String[][] keysAt;
     /** Index key (a channel name, or {@code first.**}) to the positions of its events in the ring, oldest first. */
     private final Map<String, SeqList> byChannel = new HashMap<>();
     private long head;
 
     public RecentEvents(int size) {
         this.ring = new HubEvent[Math.max(1, size)];
+        this.keysAt = new String[ring.length][];
     }
 
     /** Adds the log's next event, which drops the oldest once the ring is full; answers its position. */
@@ -34,10 +39,11 @@ public final class RecentEvents {
         long position = ++head;
         int slot = (int) (position % ring.length);
         if (ring[slot] != null) {
-            unindex(ring[slot], position - ring.length);
+            unindex(keysAt[slot], position - ring.length);
         }
         ring[slot] = event;
-        index(event, position);
+        keysAt[slot] = keysOf(event);
+        index(keysAt[slot], position);
         return position;
     }
 
@@ -121,38 +127,35 @@ public final class RecentEvents {
         return events;
     }
 
-    private void index(HubEvent event, long position) {
+    /** Each channel's name and, for a name with dots, its first segments' keys. */
+    private static String[] keysOf(HubEvent event) {
+        List<String> keys = new ArrayList<>(4 * event.channels().size());
         for (String channel : event.channels()) {
-            indexUnder(channel, position);
-            String under = underFirstSegment(channel);
-            if (under != null) {
-                indexUnder(under, position);
+            keys.add(channel);
+            if (channel.indexOf('.') > 0) {
+                String[] segments = channel.split("\\.", ChannelPattern.INDEXED_SEGMENTS + 1);
+                for (int i = 0; i < Math.min(segments.length, ChannelPattern.INDEXED_SEGMENTS); i++) {
+                    keys.add(ChannelPattern.segmentKey(i, segments[i]));
+                }
             }
         }
+        return keys.toArray(String[]::new);
     }
 
-    private void indexUnder(String key, long position) {
-        SeqList list = byChannel.computeIfAbsent(key, c -> new SeqList());
-        if (list.size() == 0 || list.get(list.size() - 1) != position) { // an event on two channels of one key
-            list.add(position);
+    private void index(String[] keys, long position) {
+        for (String key : keys) {
+            SeqList list = byChannel.computeIfAbsent(key, c -> new SeqList());
+            if (list.size() == 0 || list.get(list.size() - 1) != position) { // an event on two channels of one key
+                list.add(position);
+            }
         }
     }
 
     /** The ring drops its oldest event, which is the oldest under each of its keys. */
-    private void unindex(HubEvent event, long position) {
-        for (String channel : event.channels()) {
-            unindexUnder(channel, position);
-            String under = underFirstSegment(channel);
-            if (under != null) {
-                unindexUnder(under, position);
-            }
+    private void unindex(String[] keys, long position) {
+        for (String key : keys) {
+            unindexUnder(key, position);
         }
-    }
-
-    /** {@code first.**} for a channel with dots ({@link ChannelPattern#underSegment}); null for one segment. */
-    private static String underFirstSegment(String channel) {
-        int dot = channel.indexOf('.');
-        return dot > 0 ? ChannelPattern.underSegment(channel.substring(0, dot)) : null;
     }
 
     private void unindexUnder(String key, long position) {

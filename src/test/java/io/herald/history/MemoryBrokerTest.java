@@ -1,5 +1,6 @@
 package io.herald.history;
 
+import io.herald.channel.ChannelPattern;
 import io.herald.event.EventDraft;
 import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
@@ -157,12 +158,65 @@ class MemoryBrokerTest {
     }
 
     @Test
-    void aPatternReplaysFromItsFirstSegmentUnlessThatIsAWildcard() {
-        assertEquals("stock.AAPL", io.herald.channel.ChannelPattern.parse("stock.AAPL").replayKey());
-        assertEquals("stock.**", io.herald.channel.ChannelPattern.parse("stock.*").replayKey());
-        assertEquals("stock.**", io.herald.channel.ChannelPattern.parse("stock.*.bid").replayKey());
-        assertEquals("stock.**", io.herald.channel.ChannelPattern.parse("stock.**").replayKey());
-        assertEquals(null, io.herald.channel.ChannelPattern.parse("*.AAPL").replayKey());
-        assertEquals(null, io.herald.channel.ChannelPattern.parse("**").replayKey());
+    void aPatternReplaysFromItsFirstLiteralSegment() {
+        assertEquals("stock.AAPL", ChannelPattern.parse("stock.AAPL").replayKey());
+        assertEquals("stock.**", ChannelPattern.parse("stock.*").replayKey());
+        assertEquals("stock.**", ChannelPattern.parse("stock.*.bid").replayKey());
+        assertEquals("stock.**", ChannelPattern.parse("stock.**").replayKey());
+        assertEquals("#1.AAPL", ChannelPattern.parse("*.AAPL").replayKey());
+        assertEquals("#1.AAPL", ChannelPattern.parse("*.AAPL.**").replayKey());
+        assertEquals("#2.bid", ChannelPattern.parse("*.*.bid").replayKey());
+        assertEquals("#3.x", ChannelPattern.parse("*.*.*.x").replayKey());
+        assertEquals(null, ChannelPattern.parse("*.*.*.*.x").replayKey(), "past the indexed segments");
+        assertEquals(null, ChannelPattern.parse("**").replayKey());
+        assertEquals(null, ChannelPattern.parse("*.**").replayKey());
+        assertEquals(null, ChannelPattern.parse("*").replayKey());
+    }
+
+    @Test
+    void aWildcardPatternsReplayThroughItsKeyEqualsTheFullLogFilteredByThePattern() {
+        // what a reconnecting subscriber on *.AAPL, *.*.bid or a.*.c resumes with, on a small ring that wraps
+        MemoryBroker broker = new MemoryBroker(50, 0);
+        java.util.Random random = new java.util.Random(7);
+        List<String> segments = List.of("a", "b", "c", "AAPL", "bid");
+        List<ChannelPattern> patterns = java.util.stream.Stream.of("*.AAPL", "*.*.bid", "*.a.**", "a.*.c", "*.b.*",
+                "*.*.*.c", "*.*.*.*.AAPL", "**", "*.*", "b").map(ChannelPattern::parse).toList();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            List<String> on = new ArrayList<>();
+            for (int c = 0; c <= random.nextInt(2); c++) {
+                StringBuilder name = new StringBuilder(segments.get(random.nextInt(segments.size())));
+                for (int k = random.nextInt(5); k > 0; k--) {
+                    name.append('.').append(segments.get(random.nextInt(segments.size())));
+                }
+                on.add(name.toString());
+            }
+            EventDraft d = new EventDraft(on.stream().distinct().toList(), null, Json.createValue(i), null,
+                    io.herald.event.Audience.EVERYONE, null);
+            ids.add(broker.append(d).toCompletableFuture().join().event().id().text());
+            if (i % 7 != 0) {
+                continue;
+            }
+            for (int from = Math.max(0, ids.size() - 55); from < ids.size(); from += 6) {
+                Replay all = broker.readAfter(ids.get(from));
+                for (ChannelPattern pattern : patterns) {
+                    String key = pattern.replayKey();
+                    Replay read = broker.readAfter(ids.get(from), key == null ? null : java.util.Set.of(key));
+                    assertEquals(all.isReset(), read.isReset());
+                    assertEquals(all.upTo(), read.upTo());
+                    List<String> expected = all.events().stream()
+                            .filter(e -> e.channels().stream().anyMatch(pattern::matches))
+                            .map(e -> e.id().text()).toList();
+                    List<String> got = read.events().stream()
+                            .filter(e -> e.channels().stream().anyMatch(pattern::matches))
+                            .map(e -> e.id().text()).toList();
+                    assertEquals(expected, got, pattern + " after " + ids.get(from));
+                    if (key != null && !all.isReset() && all.events().size() > 20) {
+                        assertTrue(read.events().size() < all.events().size(),
+                                pattern + " reads through its key, not the whole log");
+                    }
+                }
+            }
+        }
     }
 }
