@@ -3,7 +3,9 @@
 # each server pinned to one core and the load generator to the other. Results: bench/results/*.json, *.png, table.
 #
 # Environment knobs:
-#   TARGETS="herald plain nchan"   SCENARIOS="idle fanout channels reconnect slow start"   START_RUNS=5
+#   TARGETS="herald plain nchan"   SCENARIOS="idle fanout channels reconnect reconnect-wildcard slow start"
+#   START_RUNS=5     reconnect-wildcard is Herald's storm again with channels "g.chN" resumed through the pattern
+#                    "*.chN" (label "herald *.chN" in the reconnect table); the peers have no patterns and skip it
 #   SCALE=1          multiply client counts (e.g. 0.2 for a quick pass)
 #   SERVER_CPU=0 LOADGEN_CPU=1      cores for taskset
 #   LOADGEN_PROCS=1  load generator processes (Bench --procs): Bench starts LOADGEN_PROCS-1 worker JVMs, which inherit
@@ -33,7 +35,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
 cd "$BENCH"
 TARGETS=${TARGETS:-"herald plain nchan"}
-SCENARIOS=${SCENARIOS:-"idle fanout channels reconnect slow start"}
+SCENARIOS=${SCENARIOS:-"idle fanout channels reconnect reconnect-wildcard slow start"}
 SCALE=${SCALE:-1}
 SERVER_CPU=${SERVER_CPU:-0}
 LOADGEN_CPU=${LOADGEN_CPU:-1}
@@ -158,6 +160,7 @@ scenario_args() {
     fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup $FANOUT_WARMUP --p99-limit-ms $P99_LIMIT_MS --p99-abort-ms $P99_ABORT_MS" ;;
     channels)  echo "--streams $(n 10000) --channels 1000 --per-client 5 --rate 500 --duration 20 --publish-warmup $CHANNELS_WARMUP" ;;
     reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60" ;;
+    reconnect-wildcard) echo "$(scenario_args reconnect) --herald-group g --label herald-*.chN" ;;
     # 8 KiB events, 5/s per channel: 40 KiB/s into every client (a stalled one fills up fast), 10k deliveries/s in all
     slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 10 --duration 45 --publish-warmup $CHANNELS_WARMUP" ;;
   esac
@@ -226,12 +229,13 @@ for s in $SCENARIOS; do
     continue
   fi
   for t in $TARGETS; do
+    if [ "$s" = reconnect-wildcard ] && [ "$t" != herald ]; then continue; fi
     echo "=== $s / $t"
     if [ "$t" = herald ] && [ -n "$(herald_extra_opts "$s")" ]; then echo "    herald options for $s: $(herald_extra_opts "$s")"; fi
     if ! start_server "$t" "$s"; then continue; fi
     # shellcheck disable=SC2046
     taskset -c "$LOADGEN_CPU" java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \
-      --target "$t" --url "$URL" --scenario "$s" --server-pid "$SERVER_PID" --procs "$LOADGEN_PROCS" \
+      --target "$t" --url "$URL" --scenario "${s%-wildcard}" --server-pid "$SERVER_PID" --procs "$LOADGEN_PROCS" \
       --out "$RUNDIR/$s-$t.json" $(scenario_args "$s") --jwt-secret "$BENCH_SECRET" 2> "$RUNDIR/$s-$t.log" | tee -a "$RUNDIR/summary.txt" \
       || echo "!! $s/$t failed (see $RUNDIR/$s-$t.log)"
     grep -E '^\[|WARN|Exception' "$RUNDIR/$s-$t.log" | head -20 || true

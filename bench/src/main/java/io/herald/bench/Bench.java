@@ -55,6 +55,8 @@ public final class Bench {
         public String out;                        // result JSON file
         public String label;
         public String jwtSecret;                  // herald: sign a publish token with the secret Herald runs with
+        public String heraldGroup;                // herald: publish on "<group>.chN", subscribe with the pattern
+                                                  // "*.chN" (a wildcard-first resume); one channel per client
         public int procs = 1;                     // load generator processes: this one plus procs-1 worker JVMs
         public String workerJvm = "-Xmx1g -XX:+UseParallelGC"; // JVM options of the worker processes
     }
@@ -105,6 +107,12 @@ public final class Bench {
         Target target = Target.of(c.target, c.url);
         if (c.publishPath != null) target.publishPrefix = c.publishPath;
         if (c.jwtSecret != null) target.authorization = "Bearer " + BenchToken.hs256(c.jwtSecret, 86_400);
+        if (c.heraldGroup != null) {
+            if (!(target instanceof Target.Herald) || c.perClient != 1) {
+                throw new IllegalArgumentException("--herald-group needs --target herald and --per-client 1");
+            }
+            target.group = c.heraldGroup;
+        }
         return target;
     }
 

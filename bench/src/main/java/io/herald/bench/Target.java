@@ -12,6 +12,8 @@ public abstract class Target {
     public String publishPrefix;
     /** An {@code Authorization} header value for publishing, or null. */
     public String authorization;
+    /** Herald only: channels are "&lt;group&gt;.ch&lt;index&gt;", subscribed to as "*.ch&lt;index&gt;"; null for plain names. */
+    public String group;
 
     protected Target(String kind, String baseUrl) {
         URI u = URI.create(baseUrl);
@@ -82,11 +84,12 @@ public abstract class Target {
         Herald(String base) { super("herald", base); }
         @Override public String subscribePath(int[] ch) {
             // with more than one channel the envelope tells which channel an event came from
-            return prefix + "/api/events?" + joinChannels(ch, "&", "channel=") + (ch.length > 1 ? "&envelope=true" : "");
+            String each = group == null ? "channel=" : "channel=*.";
+            return prefix + "/api/events?" + joinChannels(ch, "&", each) + (ch.length > 1 ? "&envelope=true" : "");
         }
         @Override public byte[] publishRequest(int c, long seq, long t, String pad) {
             String base = publishPrefix != null ? publishPrefix : prefix + "/api/channels/";
-            return post(base + channel(c) + "/events",
+            return post(base + (group == null ? "" : group + ".") + channel(c) + "/events",
                     "{\"event\":\"tick\",\"data\":" + dataJson(c, seq, t, pad, false) + "}", "");
         }
     }
