@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -420,8 +421,8 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
         for (Connection c : connections.values()) {
             c.closeGracefully(last, Connection.CloseReason.SHUTDOWN);
         }
-        long deadline = System.currentTimeMillis() + 2000;
-        while (!connections.isEmpty() && System.currentTimeMillis() < deadline) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -68,11 +69,12 @@ public class Drain {
         for (Connection c : registry.connections()) {
             c.closeGracefully(lowRetry, Connection.CloseReason.SHUTDOWN);
         }
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (registry.connectionCount() > 0 && System.currentTimeMillis() < deadline) {
+        // the monotonic clock: a wall clock stepped forward (a VM syncing its time) must not cut the wait short
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (registry.connectionCount() > 0 && System.nanoTime() - deadline < 0) {
             sleep(10);
         }
-        boolean idle = inFlight.awaitIdle(Math.max(0, deadline - System.currentTimeMillis()));
+        boolean idle = inFlight.awaitIdle(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         done = true;
         LOG.info(() -> "Drained in " + (System.currentTimeMillis() - start) + " ms; streams left: "
                 + registry.connectionCount() + (idle ? "" : "; publishing requests still running: " + inFlight.count()));

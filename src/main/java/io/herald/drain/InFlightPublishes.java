@@ -2,6 +2,8 @@ package io.herald.drain;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The API requests that change something (publishing, sending to a client, disconnecting) running right now, so a
  * drain can wait until every one that was accepted has answered. Counted by {@link InFlightFilter}.
@@ -36,10 +38,10 @@ public class InFlightPublishes {
 
     /** Waits until no counted request is running; false if some still are after {@code timeoutMs}. */
     public boolean awaitIdle(long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs); // monotonic, unlike the wall clock
         synchronized (lock) {
             while (running > 0) {
-                long left = deadline - System.currentTimeMillis();
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
                     return false;
                 }

@@ -33,6 +33,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -286,11 +289,27 @@ public final class HeraldServer implements AutoCloseable {
      * Drains (readiness down, then streams closed with a low {@code retry:} so clients reconnect elsewhere, then
      * accepted publishes completed), then stops CDI and the HTTP server.
      */
+    /**
+     * A request the drain waited for has left Herald's code but its response may still sit in Grizzly's write queue:
+     * a graceful listener shutdown lets it reach the client before {@code shutdownNow} cuts the connections.
+     */
+    private void finishAnsweredRequests() {
+        try {
+            // no grace period of Grizzly's own: it would log a warning on every stop; the wait is bounded here
+            http.shutdown(-1, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.info(() -> "Graceful HTTP shutdown did not finish, closing the remaining connections: " + e);
+        }
+    }
+
     @Override
     public void close() {
         try {
             if (weld.isRunning()) {
                 weld.select(Drain.class).get().run();
+                finishAnsweredRequests();
                 weld.shutdown();
             }
         } finally {
