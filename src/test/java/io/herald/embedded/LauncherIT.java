@@ -100,6 +100,38 @@ class LauncherIT {
         stopAndWait(second);
     }
 
+    @Test
+    void weldLoadsTheProxiesForHeraldsBeansFromTheEmbeddedJarInsteadOfGeneratingThem() throws Exception {
+        // HERALD_CDS=off: with an archive, the class-load log names the archive rather than the jar as the source
+        Started s = start(Path.of("off"), dir.resolve("proxies.log"), null, "-Xlog:class+load=info");
+        assertEquals(200, Http.get(s.base, "api/events/poll?channel=launcher&wait=0").statusCode());
+        stopAndWait(s);
+
+        Matcher loaded = Pattern.compile("(?m)\\[class,load\\] (io\\.herald\\.\\S*_\\$\\$_Weld\\S*) source: (.*)$")
+                .matcher(Files.readString(s.log));
+        List<String> proxies = new ArrayList<>();
+        List<String> generated = new ArrayList<>();
+        while (loaded.find()) {
+            proxies.add(loaded.group(1));
+            // a producer's proxy is named after its bean id, which holds the container's random id: always generated
+            boolean named = !PregeneratedProxies.BEAN_ID_HASH.matcher(loaded.group(1)).find();
+            if (named && !loaded.group(2).contains("herald-embedded.jar")) {
+                generated.add(loaded.group(1) + " from " + loaded.group(2));
+            }
+        }
+        assertTrue(proxies.stream().anyMatch(p -> p.endsWith("_$$_WeldClientProxy")), "client proxies loaded: " + proxies);
+        assertTrue(proxies.stream().anyMatch(p -> p.endsWith("_$$_WeldSubclass")),
+                "interceptor subclasses loaded: " + proxies);
+        assertEquals(List.of(), generated, "every Weld proxy for a Herald bean comes from the jar, none is generated");
+
+        for (String artifact : List.of("herald.war", "herald-classes.jar")) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(TARGET.resolve(artifact).toFile())) {
+                assertFalse(zip.stream().anyMatch(e -> e.getName().contains("_$$_Weld")),
+                        artifact + " holds no Weld proxies: an application server's Weld makes its own");
+            }
+        }
+    }
+
     /** A java of feature release 25 or newer under /usr/lib/jvm, read from each JDK's release file. */
     private static Optional<Path> jdk25() throws IOException {
         Path jvms = Path.of("/usr/lib/jvm");
@@ -137,6 +169,10 @@ class LauncherIT {
     }
 
     private Started start(Path archive, Path log, Path java) throws Exception {
+        return start(archive, log, java, "");
+    }
+
+    private Started start(Path archive, Path log, Path java, String extraJavaOpts) throws Exception {
         int port = freePort();
         ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -148,7 +184,7 @@ class LauncherIT {
         pb.environment().put("HERALD_TRAIN_PORT", String.valueOf(freePort()));
         pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -Dherald.http.port=" + port
                 + " -Dherald.profile=none -Dherald.drain.delay-ms=0 -Dherald.auth.public-channels=**"
-                + " -Dherald.auth.jwt.secret=" + TestTokens.SECRET);
+                + " -Dherald.auth.jwt.secret=" + TestTokens.SECRET + " " + extraJavaOpts);
         Process p = pb.start();
         started.add(p);
         URI base = URI.create("http://127.0.0.1:" + port + "/");
