@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * tree that the embedded jar is built from. Only classes in Herald's own packages, with names that a later start
  * looks for, are kept: proxies of JDK, Jakarta
  * or library types are left to Weld, which defines them in packages of its own. The WAR and the classes jar never
- * hold these classes: an application server's Weld makes its own.
+ * hold these classes: an application server's Weld makes its own. The jar's bean index (jandex-maven-plugin, made
+ * from target/classes before the proxies are added) is what keeps Weld from taking the proxies for beans: they
+ * inherit their bean's scope annotation.
  *
  * <pre>PregeneratedProxies &lt;classes dir&gt; &lt;output dir&gt;</pre>
  * (run by the {@code weld-proxies} execution in pom.xml, phase prepare-package)
@@ -40,6 +42,8 @@ public final class PregeneratedProxies {
 
     private static final String DUMP_KEY = "org.jboss.weld.proxy.dump";
     private static final String HERALD_PACKAGE = "io.herald.";
+    /** Weld's bean discovery in the embedded jar reads this index (made before the proxies are added). */
+    private static final String JANDEX_INDEX = "META-INF/jandex.idx";
     /**
      * A proxy whose bean types are interfaces only (a producer's {@code EventBroker}) is named with the hash of its
      * bean's identifier, which holds the container's random id and the class path entry: no start would find it.
@@ -55,6 +59,11 @@ public final class PregeneratedProxies {
         }
         Path classes = Path.of(args[0]);
         Path out = Path.of(args[1]);
+        if (!Files.isRegularFile(classes.resolve(JANDEX_INDEX))) {
+            // a proxy inherits its bean's scope annotation: found by reading class files, it would be a second bean
+            throw new IllegalStateException(classes.resolve(JANDEX_INDEX) + " is missing (jandex-maven-plugin):"
+                    + " without the index Weld would discover the proxies placed beside it as beans");
+        }
         Path dump = Files.createTempDirectory("herald-weld-proxies");
         Logger.getLogger("").setLevel(Level.WARNING); // the server's start-up lines are noise in a build log
         try {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -128,6 +129,37 @@ class LauncherIT {
             try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(TARGET.resolve(artifact).toFile())) {
                 assertFalse(zip.stream().anyMatch(e -> e.getName().contains("_$$_Weld")),
                         artifact + " holds no Weld proxies: an application server's Weld makes its own");
+            }
+        }
+    }
+
+    @Test
+    void theEmbeddedJarsBeanIndexListsHeraldsBeansButNotTheProxiesBesideThem() throws Exception {
+        // Weld discovers the embedded jar's beans from this index. A proxy subclass inherits its bean's scope
+        // annotation (@Inherited), so a discovery that read the jar's class files would find each proxy as a second
+        // bean of the same types: ambiguous dependencies, and no start.
+        org.jboss.jandex.Index index;
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(TARGET.resolve("herald-embedded.jar").toFile())) {
+            java.util.zip.ZipEntry entry = jar.getEntry("META-INF/jandex.idx");
+            assertNotNull(entry, "herald-embedded.jar holds META-INF/jandex.idx");
+            try (java.io.InputStream in = jar.getInputStream(entry)) {
+                index = new org.jboss.jandex.IndexReader(in).read();
+            }
+        }
+        // beans Weld must find: an application-scoped registry, a dependent filter, a start-up observer
+        for (Class<?> bean : List.of(io.herald.delivery.ChannelRegistry.class, io.herald.drain.InFlightFilter.class,
+                io.herald.delivery.HeraldLifecycle.class)) {
+            org.jboss.jandex.ClassInfo info = index.getClassByName(bean.getName());
+            assertNotNull(info, bean + " is in the index");
+            assertEquals(bean.getDeclaredAnnotations().length, info.declaredAnnotations().stream()
+                    .filter(a -> a.runtimeVisible()).count(), "the index has " + bean + "'s annotations");
+        }
+        assertTrue(index.getKnownClasses().stream().noneMatch(c -> c.name().toString().contains("_$$_Weld")),
+                "the proxies beside the classes are not indexed: they are no beans");
+        for (String artifact : List.of("herald.war", "herald-classes.jar")) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(TARGET.resolve(artifact).toFile())) {
+                assertFalse(zip.stream().anyMatch(e -> e.getName().endsWith("jandex.idx")),
+                        artifact + " holds no index: an application server indexes the deployment itself");
             }
         }
     }
