@@ -81,9 +81,12 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
     private long round;
     private int roundCount;
     private volatile boolean shuttingDown;
+    /** Reached once per delivery: held directly, not through {@link #stats}' client proxy ({@link DeliveryCounters}). */
+    private DeliveryCounters perDelivery;
 
     @PostConstruct
     void start() {
+        perDelivery = stats.perDelivery();
         int count = writerCount > 0 ? writerCount : Runtime.getRuntime().availableProcessors();
         writers = new OutboundWriters(count, executors.threadFactory());
         batching = batchPolicy();
@@ -320,12 +323,12 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
 
     @Override
     public void delivered(Connection connection, HubEvent event) {
-        stats.countDelivered();
+        perDelivery.countDelivered();
     }
 
     @Override
     public void written(Connection connection, long nanos) {
-        stats.recordLatency(nanos);
+        perDelivery.recordLatency(nanos);
     }
 
     @Override

@@ -13,14 +13,13 @@ public class HubStats {
 
     private final long startedAtMillis = System.currentTimeMillis();
     private final LongAdder published = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
+    private final DeliveryCounters perDelivery = new DeliveryCounters();
     private final LongAdder slowDropped = new LongAdder();
     private final LongAdder resets = new LongAdder();
     private final LongAdder replays = new LongAdder();
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder brokerErrors = new LongAdder();
     private final Map<Connection.CloseReason, LongAdder> closed = new ConcurrentHashMap<>();
-    private volatile LongConsumer latencyRecorder = nanos -> { };
 
     public long startedAtMillis() {
         return startedAtMillis;
@@ -31,7 +30,7 @@ public class HubStats {
     }
 
     public long delivered() {
-        return delivered.sum();
+        return perDelivery.delivered();
     }
 
     public long slowClientsDropped() {
@@ -62,16 +61,20 @@ public class HubStats {
 
     /** Where delivery latencies go (publish to the frame's write), in nanoseconds; the metrics bean sets it. */
     public void recordLatencyWith(LongConsumer recorder) {
-        latencyRecorder = recorder;
+        perDelivery.recordLatencyWith(recorder);
+    }
+
+    /**
+     * The per-delivery counters, for the registry to hold without going through this bean's client proxy. Public so
+     * that the proxy hands the call straight to the bean (this returns the bean's own object, never the proxy's).
+     */
+    public DeliveryCounters perDelivery() {
+        return perDelivery;
     }
 
     /** A failed broker call (Redis unreachable, timed out or refusing). */
     public void countBrokerError() {
         brokerErrors.increment();
-    }
-
-    void recordLatency(long nanos) {
-        latencyRecorder.accept(nanos);
     }
 
     void countClosed(Connection.CloseReason reason) {
@@ -84,10 +87,6 @@ public class HubStats {
 
     void countPublished() {
         published.increment();
-    }
-
-    void countDelivered() {
-        delivered.increment();
     }
 
     void countSlowDropped() {
