@@ -286,10 +286,6 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
-     * Drains (readiness down, then streams closed with a low {@code retry:} so clients reconnect elsewhere, then
-     * accepted publishes completed), then stops CDI and the HTTP server.
-     */
-    /**
      * A request the drain waited for has left Herald's code but its response may still sit in Grizzly's write queue:
      * a graceful listener shutdown lets it reach the client before {@code shutdownNow} cuts the connections.
      */
@@ -304,6 +300,10 @@ public final class HeraldServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Drains (readiness down, then streams closed with a low {@code retry:} so clients reconnect elsewhere, then
+     * accepted publishes completed and their answers sent), then stops CDI and the HTTP server.
+     */
     @Override
     public void close() {
         try {

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * server once with Weld's proxy dump on, asks for a reference to every normal-scoped Herald bean (which makes its
  * client proxy; interceptor subclasses are made while Weld deploys), and writes the classes into a copy of the class
  * tree that the embedded jar is built from. Only classes in Herald's own packages, with names that a later start
- * looks for, are kept: proxies of JDK, Jakarta
- * or library types are left to Weld, which defines them in packages of its own. The WAR and the classes jar never
+ * looks for, are kept: proxies of JDK, Jakarta or library types are left to Weld, which defines them in packages of
+ * its own. The WAR and the classes jar never
  * hold these classes: an application server's Weld makes its own. The jar's bean index (jandex-maven-plugin, made
  * from target/classes before the proxies are added) is what keeps Weld from taking the proxies for beans: they
  * inherit their bean's scope annotation.
@@ -68,7 +68,7 @@ public final class PregeneratedProxies {
         Logger.getLogger("").setLevel(Level.WARNING); // the server's start-up lines are noise in a build log
         try {
             System.setProperty(DUMP_KEY, dump.toString());
-            generate(dump);
+            generate();
             deleteTree(out);
             copyTree(classes, out);
             List<String> kept = place(dump, out);
@@ -85,7 +85,7 @@ public final class PregeneratedProxies {
     }
 
     /** Boots the embedded server on a free loopback port and makes every normal-scoped Herald bean's client proxy. */
-    private static void generate(Path dump) throws IOException {
+    private static void generate() throws IOException {
         // fixed here so that a builder's HERALD_* environment cannot reach out to a Redis or need a key store
         Map<String, String> config = Map.of(
                 "herald.broker", "memory",
