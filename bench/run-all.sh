@@ -22,7 +22,11 @@
 #                    its publish path for longer than the old 1-2 s (C2 was still a quarter of Herald's CPU 40 s in),
 #                    and both measure the steady state
 #   FANOUT_STEPS="1,2,5,10,20,50"  STEP_SECONDS=10  FANOUT_WARMUP=15 (s of the first step before measuring: the
-#                    JVMs' JIT)  IDLE_SECONDS=40
+#                    JVMs' JIT)  FANOUT_PUBLISH_WARMUP=20 (s of publishing at 1,000 events/s to a channel nobody is
+#                    on, before the steps: the JVMs compile their publish path, as a server that has run for a while
+#                    has; nchan has nothing to warm), then one full GC of a JVM server  IDLE_SECONDS=40
+#   STORM_WARMUPS=1  reconnect: unmeasured storms (drop, publish, resume) before the measured one, so a JVM server
+#                    has compiled its resume path, as one that has seen clients reconnect before has
 #   JVM_OPTS="-XX:+UseParallelGC -Xmx2g"  both JVM servers' options (HERALD_OPTS overrides Herald's alone)
 #   Server ports stay below 20000: the local port range is set to 20000-64000 so clients never take them.
 #   P99_LIMIT_MS=100  fan-out: the highest rate whose p99 (and every lower step's) stays within this is reported
@@ -43,6 +47,8 @@ LOADGEN_PROCS=${LOADGEN_PROCS:-1}
 FANOUT_STEPS=${FANOUT_STEPS:-"1,2,5,10,20,50"}
 STEP_SECONDS=${STEP_SECONDS:-10}
 FANOUT_WARMUP=${FANOUT_WARMUP:-15}
+FANOUT_PUBLISH_WARMUP=${FANOUT_PUBLISH_WARMUP:-20}
+STORM_WARMUPS=${STORM_WARMUPS:-1}
 CHANNELS_WARMUP=${CHANNELS_WARMUP:-30}
 P99_LIMIT_MS=${P99_LIMIT_MS:-100}
 P99_ABORT_MS=${P99_ABORT_MS:-5000}
@@ -157,9 +163,9 @@ n() { python3 -c "print(max(1,int(round($1*$SCALE))))"; }
 scenario_args() {
   case $1 in
     idle)      echo "--streams $(n 18000) --channels 100 --rate 0 --duration $IDLE_SECONDS --max-pending 512" ;;
-    fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup $FANOUT_WARMUP --p99-limit-ms $P99_LIMIT_MS --p99-abort-ms $P99_ABORT_MS" ;;
+    fanout)    echo "--streams $(n 10000) --channels 1 --steps $FANOUT_STEPS --step-seconds $STEP_SECONDS --warmup $FANOUT_WARMUP --fanout-publish-warmup $FANOUT_PUBLISH_WARMUP --p99-limit-ms $P99_LIMIT_MS --p99-abort-ms $P99_ABORT_MS" ;;
     channels)  echo "--streams $(n 10000) --channels 1000 --per-client 5 --rate 500 --duration 20 --publish-warmup $CHANNELS_WARMUP" ;;
-    reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60" ;;
+    reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60 --storm-warmups $STORM_WARMUPS" ;;
     reconnect-wildcard) echo "$(scenario_args reconnect) --herald-group g --label herald-*.chN" ;;
     # 8 KiB events, 5/s per channel: 40 KiB/s into every client (a stalled one fills up fast), 10k deliveries/s in all
     slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 10 --duration 45 --publish-warmup $CHANNELS_WARMUP" ;;
@@ -234,7 +240,7 @@ for s in $SCENARIOS; do
     if [ "$t" = herald ] && [ -n "$(herald_extra_opts "$s")" ]; then echo "    herald options for $s: $(herald_extra_opts "$s")"; fi
     if ! start_server "$t" "$s"; then continue; fi
     # shellcheck disable=SC2046
-    taskset -c "$LOADGEN_CPU" java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \
+    taskset -c "$LOADGEN_CPU" java ${LOADGEN_JAVA_OPTS:-} -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \
       --target "$t" --url "$URL" --scenario "${s%-wildcard}" --server-pid "$SERVER_PID" --procs "$LOADGEN_PROCS" \
       --out "$RUNDIR/$s-$t.json" $(scenario_args "$s") --jwt-secret "$BENCH_SECRET" 2> "$RUNDIR/$s-$t.log" | tee -a "$RUNDIR/summary.txt" \
       || echo "!! $s/$t failed (see $RUNDIR/$s-$t.log)"

@@ -36,6 +36,9 @@ public final class Bench {
         public double p99AbortMs = 5000;          // fanout: stop stepping once a step's p99 exceeds this
         public double warmup = 1;
         public double publishWarmup = 2;          // channels, slow: seconds of publishing before measuring (JVMs' JIT)
+        public double fanoutPublishWarmup = 0;    // fanout: seconds of publishing to a channel nobody is on, before the
+                                                  // steps, so the JVMs' publish path is compiled (see publishPathWarmup)
+        public double fanoutPublishWarmupRate = 1000; // events/s of that warm-up
         public double drainTimeout = 15;
         public double connectTimeout = 180;       // seconds to get every stream up
         public long serverPid = -1;
@@ -48,6 +51,7 @@ public final class Bench {
         public int beforeDrop = 5;                // reconnect: events per channel before the drop
         public int duringDrop = 10;               // reconnect: events per channel while dropped
         public int reconnectPending = 2000;       // reconnect: connects in flight during the storm
+        public int stormWarmups = 0;              // reconnect: unmeasured storms before the measured one (JVMs' JIT)
         public double catchupTimeout = 60;
         public double stallFraction = 0.01;       // slow: fraction of clients that stop reading
         public double baseline = 10;              // slow: seconds measured before stalling
@@ -298,6 +302,7 @@ public final class Bench {
         if (c.steps == null || c.steps.isBlank()) rates = new double[]{c.rate};
         else rates = java.util.Arrays.stream(c.steps.split(",")).map(String::trim).filter(x -> !x.isEmpty())
                 .mapToDouble(Double::parseDouble).toArray();
+        publishPathWarmup(c, lg);
         List<Object> steps = new ArrayList<>();
         Double maxOkRate = null, maxOkDeliveries = null;
         boolean allOkSoFar = true;
@@ -343,6 +348,39 @@ public final class Bench {
         return m;
     }
 
+    /**
+     * Publishes --fanout-publish-warmup seconds at --fanout-publish-warmup-rate to "ch1", a channel no subscriber is
+     * on, from a publisher of its own (so the run's own counts and ids are untouched). At the fan-out's own rates a JVM
+     * server would otherwise still be compiling its publish path with C2 during the measured steps (a few hundred
+     * publishes by the 10 events/s step): on the one core it shares with the server's writer, that compiler work made
+     * some passes over the 10,000 sockets tens of milliseconds late. nchan has nothing to warm; it is published to
+     * the same way. Then, for a JVM server, one full collection (jcmd GC.run, as --gc does at the end): the warm-up's
+     * garbage would otherwise bring young collections into the first steps that copy the 10,000 streams' objects,
+     * still young after a 3 s connect, between survivor spaces, 90-130 ms on one core; a server that has held its
+     * streams for a while has them in the old generation.
+     */
+    static void publishPathWarmup(Config c, LoadGen lg) {
+        if (c.fanoutPublishWarmup <= 0) return;
+        long events = (long) Math.ceil(c.fanoutPublishWarmup * c.fanoutPublishWarmupRate);
+        try (LoadGen warm = new LoadGen(lg.target, 2, lg.opt)) {
+            warm.startPublishing(c.fanoutPublishWarmupRate, new int[]{1}, events);
+            waitFor(warm::publishIdle, c.fanoutPublishWarmup * 3 + 30, "fan-out publish warm-up");
+            long acked = warm.call(() -> warm.publishAcked), errors = warm.call(() -> warm.publishErrors);
+            if (acked != events || errors != 0) {
+                throw new IllegalStateException("fan-out publish warm-up: " + acked + " of " + events
+                        + " publishes acknowledged, " + errors + " errors");
+            }
+            System.err.printf(Locale.ROOT, "[%s/fanout] publish warm-up: %d events to a channel without subscribers%n",
+                    c.target, events);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (c.gc && c.serverPid > 0 && ProcStats.fullGc(c.serverPid)) {
+            System.err.printf(Locale.ROOT, "[%s/fanout] full GC after the warm-up%n", c.target);
+        }
+        sleep(2); // the compile queue drains
+    }
+
     static Map<String, Object> reconnect(Config c, LoadGen lg, Fleet subs, int channels) {
         Map<String, Object> m = new LinkedHashMap<>();
         int[] all = allChannels(channels);
@@ -352,6 +390,21 @@ public final class Bench {
         waitFor(lg::publishIdle, 60, "pre-drop publishes");
         waitFor(() -> subs.tally().missing == 0, c.drainTimeout, "pre-drop deliveries");
         m.put("streamsBeforeDrop", subs.tally().streaming);
+        for (int i = 0; i < c.stormWarmups; i++) {
+            Map<String, Object> warm = storm(c, lg, subs, all, new LinkedHashMap<>());
+            System.err.printf(Locale.ROOT, "[%s/reconnect] warm-up storm %d: caught up in %s s%n", c.target, i + 1,
+                    fmt(warm.get("caughtUpSeconds")));
+            if (lg.target.resumes() && !Boolean.TRUE.equals(warm.get("caughtUp"))) {
+                throw new IllegalStateException("warm-up storm " + (i + 1) + " did not catch up: " + warm);
+            }
+        }
+        return storm(c, lg, subs, all, m);
+    }
+
+    /** Phases 2 and 3 of the reconnect scenario: everyone drops, events are published, everyone resumes. */
+    static Map<String, Object> storm(Config c, LoadGen lg, Fleet subs, int[] all, Map<String, Object> m) {
+        double rate = c.rate > 0 ? c.rate : 1000;
+        int channels = all.length;
         // phase 2: everyone drops at once, events published meanwhile
         subs.dropAll();
         long pDrop = lg.call(() -> lg.publishAcked);

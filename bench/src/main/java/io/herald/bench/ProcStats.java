@@ -85,10 +85,25 @@ public final class ProcStats {
     }
 
     /** Forces a full GC with jcmd and returns the used heap in KiB afterwards (-1 when not a JVM / failed). */
+    /** Runs a full collection in the JVM {@code pid} (jcmd GC.run); false if it is not a JVM or jcmd failed. */
+    public static boolean fullGc(long pid) {
+        if (!isJvm(pid)) return false;
+        try {
+            run(jcmd(), Long.toString(pid), "GC.run");
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String jcmd() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        return Files.isExecutable(Path.of(jcmd)) ? jcmd : "jcmd";
+    }
+
     public static long heapAfterFullGcKb(long pid) {
         if (!isJvm(pid)) return -1;
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        if (!Files.isExecutable(Path.of(jcmd))) jcmd = "jcmd";
+        String jcmd = jcmd();
         try {
             run(jcmd, Long.toString(pid), "GC.run");
             String info = run(jcmd, Long.toString(pid), "GC.heap_info");
