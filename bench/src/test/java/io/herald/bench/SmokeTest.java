@@ -162,4 +162,27 @@ class SmokeTest {
             assertEquals(0, num(r, "correctness.protocolErrors"));
         }
     }
+
+    @Test
+    void theFanOutPublishWarmUpReachesNoSubscriberAndIsNotCounted() throws Exception {
+        try (PlainPeer.Server peer = PlainPeer.start("127.0.0.1", 0, 0, null)) {
+            Bench.Config c = config(peer.port, 100, 1, 20, 1);
+            c.scenario = "fanout";
+            c.steps = "20";
+            c.stepSeconds = 1;
+            c.fanoutPublishWarmup = 0.5;
+            c.fanoutPublishWarmupRate = 400;
+            c.drainTimeout = 5;
+            Map<String, Object> r = Bench.run(c);
+            System.out.println(Bench.summary(r));
+            long published = num(r, "correctness.published");
+            assertTrue(published >= 20 && published < 200, "only the step's events on ch0 are counted: " + published);
+            assertEquals(0, num(r, "correctness.publishErrors"));
+            assertEquals(100 * published, num(r, "correctness.expectedDeliveries"));
+            assertEquals(100 * published, num(r, "correctness.deliveries"), "every step event reached all 100, nothing else");
+            assertEquals(0, num(r, "correctness.foreign"), "no warm-up event (ch1) reached a subscriber");
+            assertEquals(0, num(r, "correctness.loss"));
+            assertEquals(0, num(r, "correctness.duplicates"));
+        }
+    }
 }
