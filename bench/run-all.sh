@@ -34,6 +34,7 @@
 #                     below 80% of rate x subscribers
 #   JAVA_AOT         a JDK 25+ java for the start scenario's third Herald line (the launcher with its AOT cache);
 #                    default: one found under /usr/lib/jvm; JAVA_AOT=none skips that line
+#   LOADGEN_JAVA_OPTS  extra JVM options of the load generator (e.g. a GC log)
 #   NO_BUILD=1       skip mvn package of bench/
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
