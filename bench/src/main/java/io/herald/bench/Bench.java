@@ -295,9 +295,8 @@ public final class Bench {
      * Steps through every rate in --steps while the server keeps up, so each target gets latency and CPU per delivery
      * at several rates. It stops early only when deliveries fall below 80% of rate x subscribers or p99 exceeds
      * --p99-abort-ms. maxRateWithinLimit is the highest rate that, like every step before it, kept p99 within
-     * --p99-limit-ms and delivered at least 80% (null if the first step did not). bestRateWithinLimit is the highest
-     * rate whose own step did, whatever the steps below it did: on a VM a write can cost more when the core idles
-     * between events (10.7 us at 1 event/s against 6.8 at 10 here), so the p99 need not rise with the rate.
+     * --p99-limit-ms and delivered at least 80% (null if the first step did not); the report also works out, from the
+     * steps, the highest rate whose own step did ({@link Report#bestStep}).
      */
     static Map<String, Object> fanout(Config c, LoadGen lg, Fleet subs) {
         double[] rates;
@@ -306,7 +305,7 @@ public final class Bench {
                 .mapToDouble(Double::parseDouble).toArray();
         publishPathWarmup(c, lg);
         List<Object> steps = new ArrayList<>();
-        Double maxOkRate = null, maxOkDeliveries = null, bestOkRate = null, bestOkDeliveries = null;
+        Double maxOkRate = null, maxOkDeliveries = null;
         boolean allOkSoFar = true;
         String stop = "all steps run";
         for (double r : rates) {
@@ -331,7 +330,6 @@ public final class Bench {
                     c.target, num(r), dps, expected, fmt(lat.get("p50")), fmt(lat.get("p90")), fmt(lat.get("p99")), fmt(lat.get("p999")),
                     fmt(lat.get("max")), p99 > c.p99LimitMs ? " (over " + num(c.p99LimitMs) + ")" : "",
                     fmt(s.get("serverCpuUtil")), fmt(s.get("serverCpuUsPerDelivery")), (Double) s.get("loadgenCpuUtil"));
-            if (ok) { bestOkRate = r; bestOkDeliveries = dps; }
             if (allOkSoFar && ok) { maxOkRate = r; maxOkDeliveries = dps; }
             else allOkSoFar = false;
             if (!keptUp) { stop = "deliveries fell below 80% of expected at " + num(r) + "/s"; break; }
@@ -344,8 +342,6 @@ public final class Bench {
         m.put("p99AbortMs", c.p99AbortMs);
         m.put("maxRateWithinLimit", maxOkRate);
         m.put("deliveriesPerSecAtMax", maxOkDeliveries);
-        m.put("bestRateWithinLimit", bestOkRate);
-        m.put("deliveriesPerSecAtBest", bestOkDeliveries);
         m.put("stepsRun", steps.size());
         m.put("stepsPlanned", rates.length);
         m.put("highestRateRun", steps.isEmpty() ? null : ((Map<?, ?>) steps.get(steps.size() - 1)).get("rate"));

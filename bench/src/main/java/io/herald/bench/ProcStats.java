@@ -84,7 +84,6 @@ public final class ProcStats {
         catch (IOException e) { return false; }
     }
 
-    /** Forces a full GC with jcmd and returns the used heap in KiB afterwards (-1 when not a JVM / failed). */
     /** Runs a full collection in the JVM {@code pid} (jcmd GC.run); false if it is not a JVM or jcmd failed. */
     public static boolean fullGc(long pid) {
         if (!isJvm(pid)) return false;
@@ -101,12 +100,11 @@ public final class ProcStats {
         return Files.isExecutable(Path.of(jcmd)) ? jcmd : "jcmd";
     }
 
+    /** Forces a full GC with jcmd and returns the used heap in KiB afterwards (-1 when not a JVM / failed). */
     public static long heapAfterFullGcKb(long pid) {
-        if (!isJvm(pid)) return -1;
-        String jcmd = jcmd();
+        if (!fullGc(pid)) return -1;
         try {
-            run(jcmd, Long.toString(pid), "GC.run");
-            String info = run(jcmd, Long.toString(pid), "GC.heap_info");
+            String info = run(jcmd(), Long.toString(pid), "GC.heap_info");
             // G1: "garbage-first heap   total 262144K, used 12345K"; Parallel/Serial: sum of "used NNNK" of young+old
             Matcher m = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K").matcher(info);
             if (m.find()) return Long.parseLong(m.group(1));

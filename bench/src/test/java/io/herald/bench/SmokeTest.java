@@ -33,6 +33,18 @@ class SmokeTest {
 
     private static long num(Map<String, Object> r, String path) { return ((Number) Bench.path(r, path)).longValue(); }
 
+    /** Every acknowledged publish reached each of its channel's {@code subscribers} once, and nothing else arrived. */
+    private static void assertEveryEventReachedEachSubscriberOnce(Map<String, Object> r, int subscribers) {
+        long published = num(r, "correctness.published");
+        assertEquals(0, num(r, "correctness.publishErrors"));
+        long expected = num(r, "correctness.expectedDeliveries");
+        assertEquals(subscribers * published, expected, "expected = subscribers x events");
+        assertEquals(expected, num(r, "correctness.deliveries"), "delivered = subscribers x events");
+        assertEquals(0, num(r, "correctness.loss"));
+        assertEquals(0, num(r, "correctness.duplicates"));
+        assertEquals(0, num(r, "correctness.foreign"));
+    }
+
     /** 300 streams over 10 channels, split over procs processes: every published event reaches its 30 streams once. */
     private static Map<String, Object> runEveryEventExactlyOnce(int procs) throws Exception {
         try (PlainPeer.Server peer = PlainPeer.start("127.0.0.1", 0, 500, null)) {
@@ -46,14 +58,8 @@ class SmokeTest {
             assertEquals(0, num(r, "connect.connectFailures"));
             long published = num(r, "correctness.published");
             assertTrue(published >= 100, "published " + published);
-            assertEquals(0, num(r, "correctness.publishErrors"));
             // 10 channels, 30 subscribers each, round-robin publishing: every event reaches 30 streams
-            long expected = num(r, "correctness.expectedDeliveries");
-            assertEquals(30 * published, expected, "expected = subscribers x events");
-            assertEquals(expected, num(r, "correctness.deliveries"), "delivered = subscribers x events");
-            assertEquals(0, num(r, "correctness.loss"));
-            assertEquals(0, num(r, "correctness.duplicates"));
-            assertEquals(0, num(r, "correctness.foreign"));
+            assertEveryEventReachedEachSubscriberOnce(r, 30);
             assertEquals(0, num(r, "correctness.protocolErrors"));
             assertTrue(num(r, "results.latencyMs.count") > 0, "latencies recorded");
             return r;
@@ -177,12 +183,8 @@ class SmokeTest {
             System.out.println(Bench.summary(r));
             long published = num(r, "correctness.published");
             assertTrue(published >= 20 && published < 200, "only the step's events on ch0 are counted: " + published);
-            assertEquals(0, num(r, "correctness.publishErrors"));
-            assertEquals(100 * published, num(r, "correctness.expectedDeliveries"));
-            assertEquals(100 * published, num(r, "correctness.deliveries"), "every step event reached all 100, nothing else");
-            assertEquals(0, num(r, "correctness.foreign"), "no warm-up event (ch1) reached a subscriber");
-            assertEquals(0, num(r, "correctness.loss"));
-            assertEquals(0, num(r, "correctness.duplicates"));
+            // every step event reached all 100, and no warm-up event (ch1) reached a subscriber (foreign 0)
+            assertEveryEventReachedEachSubscriberOnce(r, 100);
         }
     }
 }
