@@ -1,10 +1,9 @@
 package io.herald.delivery;
 
-import io.herald.api.Jsons;
 import io.herald.event.EventEncoder;
 import io.herald.event.EventId;
 import io.herald.event.HubEvent;
-import jakarta.json.JsonArrayBuilder;
+import io.herald.event.JsonText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,16 +35,15 @@ final class Batch {
     }
 
     byte[] frame() {
-        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
+        StringBuilder items = new StringBuilder(256 * events.size()).append('[');
         for (int i = 0; i < events.size(); i++) {
             HubEvent e = events.get(i);
-            items.add(Jsons.JSON.createObjectBuilder()
-                    .add("id", e.id().text())
-                    .add("channel", channels.get(i))
-                    .add("event", e.typeOrMessage())
-                    .add("data", e.data()));
+            items.append(i == 0 ? "{" : ",{");
+            JsonText.field(items, "id", e.id().text()).append(',');
+            JsonText.field(items, "channel", channels.get(i)).append(',');
+            JsonText.field(items, "event", e.typeOrMessage()).append(",\"data\":").append(e.dataJson()).append('}');
         }
-        return EventEncoder.event(lastId().text(), "batch", null, items.build().toString());
+        return EventEncoder.event(lastId().text(), "batch", null, items.append(']').toString());
     }
 
     void clear() {

@@ -1,8 +1,5 @@
 package io.herald.event;
 
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
 import java.nio.charset.StandardCharsets;
 
 /** Writes the WHATWG event-stream format: one {@code data:} line per line of data, CR, LF and CRLF all splitting. */
@@ -11,13 +8,18 @@ public final class EventEncoder {
     private EventEncoder() {
     }
 
-    /** The text that goes on the wire for a payload: a JSON string as its own text, anything else as compact JSON. */
-    public static String wireText(JsonValue data) {
-        return data instanceof JsonString s ? s.getString() : data.toString();
-    }
+    private static final byte[] DATA_FIELD = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     public static byte[] event(String id, String type, Integer retry, String data) {
-        StringBuilder out = new StringBuilder(data.length() + 64);
+        StringBuilder out = new StringBuilder(data.length() + 64).append(head(id, type, retry));
+        appendData(out, data);
+        out.append('\n');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The fields before the data: {@code retry:}, {@code id:} and {@code event:}, each when given. */
+    public static String head(String id, String type, Integer retry) {
+        StringBuilder out = new StringBuilder(64);
         if (retry != null) {
             out.append("retry: ").append(retry).append('\n');
         }
@@ -27,9 +29,31 @@ public final class EventEncoder {
         if (type != null) {
             out.append("event: ").append(requireSingleLine(type)).append('\n');
         }
-        appendData(out, data);
-        out.append('\n');
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toString();
+    }
+
+    /** A frame of one {@code data:} line: {@code head}, the field's name, {@code line} (no CR or LF), a blank line. */
+    public static byte[] frame(byte[] head, byte[] line) {
+        byte[] frame = new byte[head.length + DATA_FIELD.length + line.length + 2];
+        System.arraycopy(head, 0, frame, 0, head.length);
+        System.arraycopy(DATA_FIELD, 0, frame, head.length, DATA_FIELD.length);
+        System.arraycopy(line, 0, frame, head.length + DATA_FIELD.length, line.length);
+        frame[frame.length - 2] = '\n';
+        frame[frame.length - 1] = '\n';
+        return frame;
+    }
+
+    /** Where the data starts in a {@link #frame} made with this head. */
+    public static int dataOffset(byte[] head) {
+        return head.length + DATA_FIELD.length;
+    }
+
+    /**
+     * JSON text on one line. Compact JSON has no line breaks; in any JSON text a raw CR or LF can only be whitespace
+     * between tokens (inside strings they are escaped), so turning them into spaces keeps the value.
+     */
+    public static String singleLine(String json) {
+        return json.indexOf('\n') < 0 && json.indexOf('\r') < 0 ? json : json.replace('\r', ' ').replace('\n', ' ');
     }
 
     public static byte[] retry(long ms) {

@@ -1,6 +1,5 @@
 package io.herald.poll;
 
-import io.herald.api.Jsons;
 import io.herald.auth.RequiresPermission;
 import io.herald.auth.Right;
 import io.herald.delivery.ChannelRegistry;
@@ -9,12 +8,11 @@ import io.herald.delivery.Subscriber;
 import io.herald.delivery.Viewer;
 import io.herald.event.EventId;
 import io.herald.event.HubEvent;
+import io.herald.event.JsonText;
 import io.herald.history.EventBroker;
 import io.herald.history.Replay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -104,7 +102,7 @@ public class PollService {
         }
 
         private String answer(Replay r) {
-            JsonArrayBuilder events = Jsons.JSON.createArrayBuilder();
+            StringBuilder events = new StringBuilder(512).append('[');
             EventId last = r.upTo();
             int n = 0;
             for (HubEvent e : r.events()) {
@@ -115,22 +113,18 @@ public class PollService {
                 if (n == MAX_EVENTS) {
                     break;
                 }
-                JsonObjectBuilder item = Jsons.JSON.createObjectBuilder()
-                        .add("id", e.id().text())
-                        .add("event", e.typeOrMessage())
-                        .add("channel", channel)
-                        .add("data", e.data());
-                events.add(item);
+                events.append(n == 0 ? "{" : ",{");
+                JsonText.field(events, "id", e.id().text()).append(',');
+                JsonText.field(events, "event", e.typeOrMessage()).append(',');
+                JsonText.field(events, "channel", channel).append(",\"data\":").append(e.dataJson()).append('}');
                 n++;
                 if (n == MAX_EVENTS) {
                     last = e.id();
                 }
             }
-            return Jsons.JSON.createObjectBuilder()
-                    .add("events", events)
-                    .add("lastEventId", last.text())
-                    .add("reset", r.isReset())
-                    .build().toString();
+            StringBuilder answer = new StringBuilder(events.length() + 96).append("{\"events\":").append(events).append("],");
+            return JsonText.field(answer, "lastEventId", last.text()).append(",\"reset\":").append(r.isReset()).append('}')
+                    .toString();
         }
     }
 
