@@ -34,7 +34,10 @@
 #                     below 80% of rate x subscribers
 #   JAVA_AOT         a JDK 25+ java for the start scenario's third Herald line (the launcher with its AOT cache);
 #                    default: one found under /usr/lib/jvm; JAVA_AOT=none skips that line
-#   LOADGEN_JAVA_OPTS  extra JVM options of the load generator (e.g. a GC log)
+#   LOADGEN_JAVA_OPTS  extra JVM options of the load generator (e.g. a GC log), after its own:
+#                    -XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch. Its heap is all touched at start: growing
+#                    into fresh pages made its young collections 160-410 ms in the slow scenario, every ~20 s, and
+#                    a load generator that stops reading adds its pause to every latency it measures
 #   NO_BUILD=1       skip mvn package of bench/
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -64,6 +67,7 @@ BENCH_SECRET=${BENCH_SECRET:-"herald-benchmark-secret-0123456789abcdef"}
 # stream queues about 3 us per delivery on one core (docs/performance.md); on one pinned core the JVM would pick Serial.
 JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xmx2g"}
 HERALD_OPTS=${HERALD_OPTS:-"$JVM_OPTS"}
+LOADGEN_JVM="-XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch"
 # Like nchan's access_log off: no line per stream (bench/herald-logging.properties)
 HERALD_PROPS="-Djava.util.logging.config.file=$BENCH/herald-logging.properties -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0"
 HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/herald-embedded.jar:$REPO/target/embedded-lib/*' $HERALD_PROPS io.herald.embedded.HeraldServer"}
@@ -169,7 +173,7 @@ scenario_args() {
     reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60 --storm-warmups $STORM_WARMUPS" ;;
     reconnect-wildcard) echo "$(scenario_args reconnect) --herald-group g --label herald-*.chN" ;;
     # 8 KiB events, 5/s per channel: 40 KiB/s into every client (a stalled one fills up fast), 10k deliveries/s in all
-    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 10 --duration 45 --publish-warmup $CHANNELS_WARMUP" ;;
+    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 45 --duration 45 --publish-warmup $CHANNELS_WARMUP" ;;
   esac
 }
 
@@ -241,7 +245,7 @@ for s in $SCENARIOS; do
     if [ "$t" = herald ] && [ -n "$(herald_extra_opts "$s")" ]; then echo "    herald options for $s: $(herald_extra_opts "$s")"; fi
     if ! start_server "$t" "$s"; then continue; fi
     # shellcheck disable=SC2046
-    taskset -c "$LOADGEN_CPU" java ${LOADGEN_JAVA_OPTS:-} -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" io.herald.bench.Bench \
+    taskset -c "$LOADGEN_CPU" java $LOADGEN_JVM ${LOADGEN_JAVA_OPTS:-} -cp "$CP" io.herald.bench.Bench \
       --target "$t" --url "$URL" --scenario "${s%-wildcard}" --server-pid "$SERVER_PID" --procs "$LOADGEN_PROCS" \
       --out "$RUNDIR/$s-$t.json" $(scenario_args "$s") --jwt-secret "$BENCH_SECRET" 2> "$RUNDIR/$s-$t.log" | tee -a "$RUNDIR/summary.txt" \
       || echo "!! $s/$t failed (see $RUNDIR/$s-$t.log)"

@@ -446,26 +446,19 @@ public final class Bench {
         int[] all = allChannels(channels);
         lg.startPublishing(c.rate, all, 0);
         sleep(Math.max(1, c.publishWarmup)); // the baseline is a steady state too, not the JIT's first seconds
-        Window w = new Window(lg, subs, c);
-        sleep(c.baseline);
-        m.put("baseline", w.end());
-        // stall ~1%, in whichever process each stall candidate lives
+        // both windows watch the server's sockets the same way (each look costs the load generator's core some
+        // time), so that watching for drops makes no difference between them
         int serverPort = lg.target.port;
+        Window w = new Window(lg, subs, c);
+        double watchMs = watchDrops(serverPort, List.of(), System.nanoTime(), c.baseline, new LinkedHashMap<>());
+        m.put("baseline", w.end());
+        m.put("socketWatchMsPerLook", Math.round(watchMs * 100) / 100.0);
+        // stall ~1%, in whichever process each stall candidate lives
         List<Long> stalledKeys = subs.stall();
         long t0 = System.nanoTime();
         Window w2 = new Window(lg, subs, c);
         Map<Long, Double> droppedAt = new LinkedHashMap<>();
-        long end = t0 + (long) (c.duration * 1e9);
-        while (System.nanoTime() < end) {
-            Map<Long, Integer> socks = ProcStats.serverSockets(serverPort);
-            double now = (System.nanoTime() - t0) / 1e9;
-            for (Long k : stalledKeys) {
-                if (droppedAt.containsKey(k)) continue;
-                Integer st = socks.get(k);
-                if (st == null || st != 1) droppedAt.put(k, now); // server closed (FIN_WAIT*/gone) or reset
-            }
-            sleep(0.25);
-        }
+        watchDrops(serverPort, stalledKeys, t0, c.duration, droppedAt);
         Map<String, Object> during = w2.end();
         m.put("withStalled", during);
         m.put("stalledClients", stalledKeys.size());
@@ -481,6 +474,31 @@ public final class Bench {
         m.put("othersP99MsWith", p99b);
         lg.stopPublishing();
         return m;
+    }
+
+    /**
+     * For {@code seconds} from {@code t0}, every 0.25 s: notes in {@code droppedAt} when each of {@code keys} (a client
+     * address and port) stops being an established connection on the server's port. Answers the mean time of one
+     * look at the server's sockets, in ms.
+     */
+    static double watchDrops(int serverPort, List<Long> keys, long t0, double seconds, Map<Long, Double> droppedAt) {
+        long end = t0 + (long) (seconds * 1e9);
+        long readNanos = 0;
+        int reads = 0;
+        while (System.nanoTime() < end) {
+            long r0 = System.nanoTime();
+            Map<Long, Integer> socks = ProcStats.serverSockets(serverPort);
+            readNanos += System.nanoTime() - r0;
+            reads++;
+            double now = (System.nanoTime() - t0) / 1e9;
+            for (Long k : keys) {
+                if (droppedAt.containsKey(k)) continue;
+                Integer st = socks.get(k);
+                if (st == null || st != 1) droppedAt.put(k, now); // server closed (FIN_WAIT*/gone) or reset
+            }
+            sleep(Math.min(0.25, Math.max(0, (end - System.nanoTime()) / 1e9)));
+        }
+        return reads == 0 ? 0 : readNanos / 1e6 / reads;
     }
 
     // ------------------------------------------------------------------ helpers
