@@ -18,9 +18,12 @@
 #                            client; default 1024), so a stalled client is dropped sooner.
 #                    HERALD_EXTRA_OPTS=none adds nothing.
 #   PLAIN_CMD        command that starts the plain peer; $PORT is substituted.
-#   CHANNELS_WARMUP=30  s of publishing before the channels window and the slow scenario's baseline: a JVM compiles
-#                    its publish path for longer than the old 1-2 s (C2 was still a quarter of Herald's CPU 40 s in),
-#                    and both measure the steady state
+#   CHANNELS_WARMUP=30  s of publishing before the channels window: a JVM compiles its publish path for longer
+#                    than the old 1-2 s (C2 was still a quarter of Herald's CPU 40 s in), and it measures the steady state
+#   SLOW_WARMUP=110  s of publishing before the slow scenario's baseline: long enough to fill Herald's history ring
+#                    (herald.history.size 10,000 events at 100 events/s). While it fills, every young collection
+#                    promotes its new 8 KiB events (pauses of 25-100 ms against 7-19 ms once full), which made the
+#                    baseline's p99 26% higher than an identical second window with no client stalled
 #   FANOUT_STEPS="1,2,5,10,20,50"  STEP_SECONDS=10  FANOUT_WARMUP=15 (s of the first step before measuring: the
 #                    JVMs' JIT)  FANOUT_PUBLISH_WARMUP=20 (s of publishing at 1,000 events/s to a channel nobody is
 #                    on, before the steps: the JVMs compile their publish path, as a server that has run for a while
@@ -54,6 +57,7 @@ FANOUT_WARMUP=${FANOUT_WARMUP:-15}
 FANOUT_PUBLISH_WARMUP=${FANOUT_PUBLISH_WARMUP:-20}
 STORM_WARMUPS=${STORM_WARMUPS:-1}
 CHANNELS_WARMUP=${CHANNELS_WARMUP:-30}
+SLOW_WARMUP=${SLOW_WARMUP:-110}
 P99_LIMIT_MS=${P99_LIMIT_MS:-100}
 P99_ABORT_MS=${P99_ABORT_MS:-5000}
 IDLE_SECONDS=${IDLE_SECONDS:-40}
@@ -173,7 +177,7 @@ scenario_args() {
     reconnect) echo "--streams $(n 10000) --channels 100 --rate 1000 --before-drop 5 --during-drop 10 --catchup-timeout 60 --storm-warmups $STORM_WARMUPS" ;;
     reconnect-wildcard) echo "$(scenario_args reconnect) --herald-group g --label herald-*.chN" ;;
     # 8 KiB events, 5/s per channel: 40 KiB/s into every client (a stalled one fills up fast), 10k deliveries/s in all
-    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 45 --duration 45 --publish-warmup $CHANNELS_WARMUP" ;;
+    slow)      echo "--streams $(n 2000) --channels 20 --rate 100 --payload-pad 8192 --baseline 45 --duration 45 --publish-warmup $SLOW_WARMUP" ;;
   esac
 }
 

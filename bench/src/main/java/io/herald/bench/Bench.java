@@ -55,7 +55,7 @@ public final class Bench {
         public double catchupTimeout = 60;
         public double stallFraction = 0.01;       // slow: fraction of clients that stop reading
         public double baseline = 10;              // slow: seconds measured before stalling
-        public int stalledRcvBuf = 8192;
+        public int stalledRcvBuf = 65536;
         public String out;                        // result JSON file
         public String label;
         public String jwtSecret;                  // herald: sign a publish token with the secret Herald runs with

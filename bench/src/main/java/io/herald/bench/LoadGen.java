@@ -32,7 +32,7 @@ public final class LoadGen implements AutoCloseable {
         public int payloadPad = 0;           // extra bytes in each published payload
         public boolean autoReconnect = true;
         public long connectTimeoutMs = 15000;
-        public int stalledRcvBuf = 8192;
+        public int stalledRcvBuf = 65536;
     }
 
     final Target target;

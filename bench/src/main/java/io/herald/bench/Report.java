@@ -247,12 +247,13 @@ public final class Report {
         Map<String, Map<String, Object>> fan = by.get("fanout");
         if (fan != null) plot("fanout", () -> fanoutPlots(dir, fan));
         // a 2x2 panel of bar charts saved as separate small PNGs
-        plot("idle-rss.png", () -> bar(dir, by, "idle", "server.rssKbAfter", 1 / 1024.0, "Idle hold: server RSS (MiB)", "idle-rss.png"));
-        plot("channels-cpu.png", () -> bar(dir, by, "channels", "results.serverCpuUsPerDelivery", 1, "Many channels: server CPU per delivery (us)", "channels-cpu.png"));
-        plot("channels-p99.png", () -> bar(dir, by, "channels", "results.latencyMs.p99", 1, "Many channels: p99 latency (ms)", "channels-p99.png"));
-        plot("reconnect.png", () -> bar(dir, by, "reconnect", "results.caughtUpSeconds", 1, "Reconnect storm: time to catch up gap-free (s)", "reconnect.png"));
-        plot("start.png", () -> bar(dir, by, "start", "results.medianMs", 1, "Start to first served request, median (ms)", "start.png"));
-        plot("slow-p99.png", () -> bar(dir, by, "slow", "results.othersP99MsWith", 1, "Slow clients: others' p99 with 1% stalled (ms)", "slow-p99.png"));
+        plot("idle-rss.png", () -> bar(dir, by, "idle", 1 / 1024.0, "Idle hold: server RSS (MiB)", "idle-rss.png", "server.rssKbAfter"));
+        plot("channels-cpu.png", () -> bar(dir, by, "channels", 1, "Many channels: server CPU per delivery (us)", "channels-cpu.png", "results.serverCpuUsPerDelivery"));
+        plot("channels-p99.png", () -> bar(dir, by, "channels", 1, "Many channels: p99 latency (ms)", "channels-p99.png", "results.latencyMs.p99"));
+        plot("reconnect.png", () -> bar(dir, by, "reconnect", 1, "Reconnect storm: time to catch up gap-free (s)", "reconnect.png", "results.caughtUpSeconds"));
+        plot("start.png", () -> bar(dir, by, "start", 1, "Start to first served request, median (ms)", "start.png", "results.medianMs"));
+        plot("slow-p99.png", () -> bar(dir, by, "slow", 1, "Slow clients: the others' p99 (ms)", "slow-p99.png",
+                "results.othersP99MsWithout|none stalled", "results.othersP99MsWith|1% stalled"));
     }
 
     interface PlotJob { void run() throws Exception; }
@@ -298,23 +299,36 @@ public final class Report {
             BitmapEncoder.saveBitmap(c3, dir.resolve("fanout-cpu.png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    static void bar(Path dir, Map<String, Map<String, Map<String, Object>>> by, String scenario, String path, double mul,
-                    String title, String file) throws Exception {
+    /**
+     * A bar chart of one or more measures per target, each given as "json.path|legend label" (the label shows only
+     * when there are several); a target is left out unless it has every measure.
+     */
+    static void bar(Path dir, Map<String, Map<String, Map<String, Object>>> by, String scenario, double mul,
+                    String title, String file, String... measures) throws Exception {
         Map<String, Map<String, Object>> t = by.get(scenario);
         if (t == null) return;
         List<String> xs = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
+        List<List<Double>> ys = new ArrayList<>();
+        for (int k = 0; k < measures.length; k++) ys.add(new ArrayList<>());
         for (Map.Entry<String, Map<String, Object>> e : t.entrySet()) {
-            double v = d(g(e.getValue(), path));
-            if (Double.isNaN(v) || v < 0) continue;
+            double[] v = new double[measures.length];
+            boolean all = true;
+            for (int k = 0; k < measures.length; k++) {
+                v[k] = d(g(e.getValue(), measures[k].split("\\|")[0]));
+                all &= !Double.isNaN(v[k]) && v[k] >= 0;
+            }
+            if (!all) continue;
             xs.add(e.getKey());
-            ys.add(v * mul);
+            for (int k = 0; k < measures.length; k++) ys.get(k).add(v[k] * mul);
         }
         if (xs.isEmpty()) return;
         CategoryChart c = new CategoryChartBuilder().width(600).height(400).title(title).build();
-        c.getStyler().setLegendVisible(false);
+        c.getStyler().setLegendVisible(measures.length > 1);
         c.getStyler().setLabelsVisible(true);
-        c.addSeries(scenario, xs, ys);
+        for (int k = 0; k < measures.length; k++) {
+            String[] pl = measures[k].split("\\|");
+            c.addSeries(pl.length > 1 ? pl[1] : scenario, xs, ys.get(k));
+        }
         BitmapEncoder.saveBitmap(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }
