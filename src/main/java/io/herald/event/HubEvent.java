@@ -2,7 +2,9 @@ package io.herald.event;
 
 import io.herald.api.Jsons;
 import jakarta.json.JsonString;
+import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,17 @@ public final class HubEvent {
             this.stringData = s;
             this.frame = EventEncoder.event(id.text(), type, retry, s.getString());
             this.dataStart = -1;
-        } else {
+        } else if (data instanceof JsonStructure) {
+            // written as UTF-8 straight into the frame's array, sized once from the value
+            DataLineWriter line = new DataLineWriter(EventEncoder.head(id.text(), type, retry)
+                    .getBytes(StandardCharsets.UTF_8), DataLineWriter.estimate(data));
+            try (JsonWriter writer = Jsons.JSON.createWriter(line)) {
+                writer.write(data);
+            }
+            this.stringData = null;
+            this.frame = line.finish();
+            this.dataStart = line.dataStart();
+        } else { // a number or a literal
             byte[] head = EventEncoder.head(id.text(), type, retry).getBytes(StandardCharsets.UTF_8);
             byte[] json = EventEncoder.singleLine(data.toString()).getBytes(StandardCharsets.UTF_8);
             this.stringData = null;
