@@ -196,6 +196,20 @@ final class DirectOutbound implements Outbound {
     }
 
     private void end(boolean abort) {
+        if (!channel.isOpen()) {
+            // the client went first (Grizzly saw it close): nothing left to write or reset, and trying would only
+            // build two exceptions per departed client
+            synchronized (this) {
+                closed = true;
+                watcher.disarm(channel);
+                pending = null;
+                if (gzip != null) {
+                    gzip.end();
+                }
+            }
+            completeQuietly();
+            return;
+        }
         boolean reset = abort;
         synchronized (this) {
             if (closed && pending == null && !abort) {

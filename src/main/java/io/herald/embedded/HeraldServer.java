@@ -18,6 +18,7 @@ import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.servlet.FilterRegistration;
 import org.glassfish.grizzly.servlet.ServletRegistration;
 import org.glassfish.grizzly.servlet.WebappContext;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -135,6 +136,8 @@ public final class HeraldServer implements AutoCloseable {
             plain.registerAddOn(new InvalidUriAddOn());
             plain.registerAddOn(new DetachedStreams());
             plain.setMaxPendingBytes(maxPending);
+            boolean parseOnWorkers = config.getOptionalValue("herald.http.parse-on-workers", Boolean.class).orElse(true);
+            parseOnWorkers(plain, parseOnWorkers);
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
             // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
@@ -151,6 +154,7 @@ public final class HeraldServer implements AutoCloseable {
                         config.getOptionalValue("herald.https.port", Integer.class).orElse(8443));
                 listener.registerAddOn(new InvalidUriAddOn());
                 listener.setMaxPendingBytes(maxPending);
+                parseOnWorkers(listener, parseOnWorkers);
                 listener.setMaxHttpHeaderSize(16 * 1024);
                 if (sendBuffer > 0) {
                     listener.getTransport().setWriteBufferSize(sendBuffer);
@@ -236,6 +240,19 @@ public final class HeraldServer implements AutoCloseable {
         jaxrs.addMapping(path.isEmpty() ? "/*" : "/" + path + "/*");
         jaxrs.setAsyncSupported(true);
         jaxrs.setLoadOnStartup(1);
+    }
+
+    /**
+     * Has a listener read and parse requests on its worker threads, which then serve them too, instead of on its
+     * selector threads, which hand each parsed request to a worker (Grizzly's default for a NetworkListener). Grizzly
+     * pools a request's objects (about 20 KiB: the request, its response, header and parameter chunks) per thread;
+     * made on a selector thread and freed on a worker, they were never reused, so every request made them anew.
+     * Measured in docs/performance.md ("Requests made on one thread, freed on another").
+     */
+    private static void parseOnWorkers(NetworkListener listener, boolean enabled) {
+        if (enabled) {
+            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        }
     }
 
     private static void releaseQuietly(ConfigProviderResolver resolver, ClassLoader loader) {
