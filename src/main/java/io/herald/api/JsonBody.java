@@ -23,7 +23,8 @@ public final class JsonBody {
         return read(in, maxBytes);
     }
 
-    static void requireJson(String contentType) {
+    /** 415 unless the content type is {@code application/json}, any {@code +json}, or none. */
+    public static void requireJson(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return;
         }

@@ -19,6 +19,7 @@ import org.glassfish.grizzly.servlet.FilterRegistration;
 import org.glassfish.grizzly.servlet.ServletRegistration;
 import org.glassfish.grizzly.servlet.WebappContext;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -138,6 +139,8 @@ public final class HeraldServer implements AutoCloseable {
             plain.setMaxPendingBytes(maxPending);
             boolean parseOnWorkers = config.getOptionalValue("herald.http.parse-on-workers", Boolean.class).orElse(true);
             parseOnWorkers(plain, parseOnWorkers);
+            int maxWorkers = config.getOptionalValue("herald.http.max-worker-threads", Integer.class).orElse(64);
+            workerPool(plain, maxWorkers);
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
             // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
@@ -154,6 +157,7 @@ public final class HeraldServer implements AutoCloseable {
                         config.getOptionalValue("herald.https.port", Integer.class).orElse(8443));
                 listener.registerAddOn(new InvalidUriAddOn());
                 listener.setMaxPendingBytes(maxPending);
+                workerPool(listener, maxWorkers);
                 listener.setMaxHttpHeaderSize(16 * 1024);
                 if (sendBuffer > 0) {
                     listener.getTransport().setWriteBufferSize(sendBuffer);
@@ -253,6 +257,18 @@ public final class HeraldServer implements AutoCloseable {
     private static void parseOnWorkers(NetworkListener listener, boolean enabled) {
         if (enabled) {
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        }
+    }
+
+    /**
+     * Lets a listener's worker pool grow past Grizzly's fixed two threads per core, up to {@code max}, when all of
+     * them are busy: a request that blocks (a JAX-RS resource reading a slowly sent body, a call to a stalled Redis)
+     * then holds one thread, not the whole server. Threads past the core count end when idle.
+     */
+    private static void workerPool(NetworkListener listener, int max) {
+        ThreadPoolConfig workers = listener.getTransport().getWorkerThreadPoolConfig();
+        if (workers != null && max > workers.getCorePoolSize()) {
+            workers.setMaxPoolSize(max);
         }
     }
 

@@ -30,6 +30,27 @@ public class HttpPublishing {
     @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
     long maxBytes;
 
+    /** The largest body a publish may have ({@code herald.publish.max-bytes}). */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * What {@link #publish} checks before it reads the body, for a body read later: the caller may publish on
+     * {@code channel}, the name is valid, and the body is declared JSON.
+     */
+    @RequiresPermission(Right.PUBLISH)
+    public void checkPublish(@ChannelParam String channel, String contentType) {
+        ChannelName.require(channel);
+        JsonBody.requireJson(contentType);
+    }
+
+    /** What {@link #publishBatch} checks before it reads the body, for a body read later: a token, a JSON body. */
+    @Authenticated
+    public void checkBatch(String contentType) {
+        JsonBody.requireJson(contentType);
+    }
+
     /**
      * One event on {@code channel}, which needs publish; answers the 201 body,
      * {@code {"id":...,"channel":...,"subscribers":...}}.

@@ -9,18 +9,25 @@ import io.herald.http.RequestContextFilter;
 import io.herald.metrics.AuthFailureFilter;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import io.herald.auth.CurrentRequest;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -33,6 +40,9 @@ import java.util.regex.Pattern;
  * publish whose path needs decoding or whose {@code Accept} leaves JSON out, so the edge cases keep JAX-RS's answers,
  * and one that has not passed Herald's other filters yet ({@link FilterMarks}: their order is the container's choice
  * in an app that takes them from annotations alone).
+ * <p>
+ * A body that has not fully arrived with its headers is read without holding a request thread ({@link AsyncBody}),
+ * after the caller and the content type are checked, so slow uploads cannot stall everyone else's requests.
  */
 @Dependent
 @WebFilter(filterName = "herald-publish", urlPatterns = {"/api/channels/*", "/api/events"}, asyncSupported = true)
@@ -46,6 +56,11 @@ public class PublishFilter implements Filter {
 
     @Inject
     HttpPublishing publishing;
+    @Inject
+    CurrentRequest current;
+    @Inject
+    @ConfigProperty(name = "herald.publish.body-timeout-ms", defaultValue = "30000")
+    long bodyTimeoutMs;
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -62,26 +77,84 @@ public class PublishFilter implements Filter {
         }
         HttpServletResponse response = (HttpServletResponse) res;
         String contentType = request.getHeader("Content-Type");
+        ServletInputStream in = request.getInputStream();
+        long length = request.getContentLengthLong();
+        if (!request.isAsyncSupported() || wholeBodyHere(in, length)) {
+            answer(response, () -> batch ? publishing.publishBatch(contentType, in)
+                    : publishing.publish(channel, contentType, in));
+            return;
+        }
+        // The body is still on its way: check the caller and the content type first, as the blocking path does
+        // before it reads, then read the body without holding this thread while it comes.
+        boolean accepted = answer(response, () -> {
+            if (batch) {
+                publishing.checkBatch(contentType);
+            } else {
+                publishing.checkPublish(channel, contentType);
+            }
+            return null;
+        });
+        if (!accepted) {
+            return;
+        }
+        long maxBytes = publishing.maxBytes();
+        if (length > maxBytes) {
+            response.setHeader("Connection", "close"); // the body is never read
+            ApiException.writeTo(response, 413, "payload_too_large",
+                    "The request body is over the limit of " + maxBytes + " bytes");
+            return;
+        }
+        AsyncContext async = request.startAsync(request, response);
+        AsyncBody.read(async, in, maxBytes, length, bodyTimeoutMs, body -> {
+            current.set(request); // the interceptors find the caller's token through it, on this thread too
+            try {
+                var bytes = new ByteArrayInputStream(body);
+                answer(response, () -> batch ? publishing.publishBatch(contentType, bytes)
+                        : publishing.publish(channel, contentType, bytes));
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "A publish answer could not be written", e);
+            } finally {
+                current.clear();
+                AsyncBody.completeQuietly(async);
+            }
+        });
+    }
+
+    /**
+     * Whether the body is all here already, so reading it cannot block: no body, or as many bytes buffered as it
+     * declares (a small publish usually comes in the packet of its headers).
+     */
+    private static boolean wholeBodyHere(ServletInputStream in, long length) throws IOException {
+        return length == 0 || (length > 0 && in.available() >= length);
+    }
+
+    /**
+     * Runs {@code call} and answers {@code 201} with what it returns, or a refusal with Herald's JSON error; a
+     * {@code null} result answers nothing. False when it was refused.
+     */
+    private static boolean answer(HttpServletResponse response, Supplier<String> call) throws IOException {
         String answer;
         try {
-            answer = batch ? publishing.publishBatch(contentType, request.getInputStream())
-                    : publishing.publish(channel, contentType, request.getInputStream());
+            answer = call.get();
         } catch (ApiException e) {
             e.writeTo(response);
-            return;
+            return false;
         } catch (BrokerUnavailableException e) {
             ApiException.unavailable(e.getMessage(), e.retryAfterSeconds()).writeTo(response);
-            return;
+            return false;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Unexpected error", e);
             ApiException.writeTo(response, 500, "server_error", "Internal error");
-            return;
+            return false;
         }
-        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(201);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        if (answer != null) {
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(201);
+            response.setContentType("application/json");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+        return true;
     }
 
     /** Whether this is {@code /api/events} itself. */

@@ -3,6 +3,7 @@ package io.herald.appserver;
 import io.herald.testing.Await;
 import io.herald.testing.Http;
 import io.herald.testing.ServerTarget;
+import io.herald.testing.SlowUpload;
 import io.herald.testing.SseClient;
 import io.herald.testing.SseEvent;
 import io.herald.testing.TestTokens;
@@ -49,7 +50,7 @@ class StreamingIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.herald("streaming", "herald.retry-ms=2500", "herald.heartbeat.interval-ms=120000",
-                "herald.client.queue-size=2048", "herald.publish.max-bytes=1048576");
+                "herald.client.queue-size=2048", "herald.publish.max-bytes=1048576", "herald.publish.body-timeout-ms=5000");
     }
 
     @ArquillianResource
@@ -282,6 +283,66 @@ class StreamingIT {
             SseEvent shipped = client.events("shipped").get(0);
             assertEquals("order 17 shipped", shipped.data());
             assertTrue(shipped.id() != null, "a CDI-published event gets a hub id like any other");
+        }
+    }
+    @Test
+    void slowPublishBodiesAreReadAsTheyComeAndDeliveredOnce() throws Exception {
+        Map<String, String> json = Map.of("Authorization", "Bearer " + TestTokens.admin(),
+                "Content-Type", "application/json");
+        int count = 20;
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.slow.*")) {
+            assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
+            List<SlowUpload> uploads = new ArrayList<>();
+            try {
+                for (int n = 0; n < count; n++) {
+                    uploads.add(SlowUpload.start(base, "api/channels/as.slow.n" + n + "/events", json,
+                            "{\"event\":\"up\",\"data\":" + n + "}", 4));
+                }
+                assertEquals(201, Http.post(base, "api/channels/as.slow.quick/events", "{\"data\":\"quick\"}")
+                        .statusCode(), "served while the uploads are half-way");
+                for (SlowUpload upload : uploads) {
+                    upload.finish();
+                }
+                for (int n = 0; n < count; n++) {
+                    SlowUpload.Answer answer = uploads.get(n).answer();
+                    assertEquals(201, answer.status(), answer.body());
+                    assertTrue(answer.body().contains("\"channel\":\"as.slow.n" + n + "\""), answer.body());
+                }
+            } finally {
+                for (SlowUpload upload : uploads) {
+                    upload.close();
+                }
+            }
+            try (SlowUpload chunked = SlowUpload.start(base, "api/channels/as.slow.chunked/events",
+                    Map.of("Authorization", "Bearer " + TestTokens.admin(), "Content-Type", "application/json",
+                            "Transfer-Encoding", "chunked"), "", 0)) {
+                chunked.send("e\r\n{\"event\":\"up\",\r\n");
+                Thread.sleep(100);
+                SlowUpload.Answer answer = chunked.send("c\r\n\"data\":1000}\r\n0\r\n\r\n").answer();
+                assertEquals(201, answer.status(), answer.body());
+            }
+            assertTrue(client.awaitCount("up", count + 1, WAIT), client::rawText);
+            Thread.sleep(300); // a duplicate would come right behind
+            List<String> got = client.events("up").stream().map(SseEvent::data).sorted().toList();
+            List<String> expected = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                expected.add(String.valueOf(n));
+            }
+            expected.add("1000");
+            assertEquals(expected.stream().sorted().toList(), got);
+        }
+    }
+
+    @Test
+    void aStalledPublishBodyIsAnswered408WithoutWaitingForTheContainer() throws Exception {
+        // only the non-blocking read has this answer: a blocking one waits for the container's own read timeout
+        try (SlowUpload upload = SlowUpload.start(base, "api/channels/as.stalled/events",
+                Map.of("Authorization", "Bearer " + TestTokens.admin(), "Content-Type", "application/json"),
+                "{\"data\":\"never whole\"}", 6)) {
+            SlowUpload.Answer answer = upload.answer();
+            assertEquals(408, answer.status(), answer.body());
+            assertEquals("{\"error\":\"body_timeout\",\"message\":\"The request body did not arrive within 5000 ms\"}",
+                    answer.body());
         }
     }
 }

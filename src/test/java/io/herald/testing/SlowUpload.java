@@ -1,0 +1,100 @@
+package io.herald.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A POST sent in parts over its own socket, as a slow client sends it: the headers and the start of the body first,
+ * the rest when the test says. Reads the answer as raw HTTP/1.1 (status line, headers, a Content-Length body).
+ */
+public final class SlowUpload implements AutoCloseable {
+
+    /** An answer: its status, headers as sent (lower-cased names) and body. */
+    public record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    private final Socket socket;
+    private final byte[] rest;
+
+    private SlowUpload(Socket socket, byte[] rest) {
+        this.socket = socket;
+        this.rest = rest;
+    }
+
+    /**
+     * Sends the request line, the headers ({@code Content-Length} of the whole body unless {@code headers} says
+     * {@code Transfer-Encoding}) and the first {@code sentNow} bytes of {@code body}.
+     */
+    public static SlowUpload start(URI base, String path, Map<String, String> headers, String body, int sentNow)
+            throws IOException {
+        Socket socket = new Socket(base.getHost(), base.getPort()); // base: a context root ending in "/"
+        socket.setSoTimeout(60_000);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("POST " + base.resolve(path).getRawPath()
+                + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        if (!headers.containsKey("Transfer-Encoding")) {
+            head.append("Content-Length: ").append(bytes.length).append("\r\n");
+        }
+        head.append("\r\n");
+        var out = socket.getOutputStream();
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(bytes, 0, sentNow);
+        out.flush();
+        byte[] rest = new byte[bytes.length - sentNow];
+        System.arraycopy(bytes, sentNow, rest, 0, rest.length);
+        return new SlowUpload(socket, rest);
+    }
+
+    /** Sends the rest of the body. */
+    public SlowUpload finish() throws IOException {
+        socket.getOutputStream().write(rest);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** Sends raw bytes on the connection (a chunk of a chunked body, for one). */
+    public SlowUpload send(String raw) throws IOException {
+        socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** Reads the answer; its body by Content-Length. */
+    public Answer answer() throws IOException {
+        InputStream in = socket.getInputStream();
+        String status = line(in);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            int colon = h.indexOf(':');
+            headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+        }
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(length);
+        return new Answer(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the connection ended before the answer did: " + b);
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
