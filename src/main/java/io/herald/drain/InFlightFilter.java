@@ -1,10 +1,9 @@
 package io.herald.drain;
 
+import io.herald.http.Dispatch;
+import io.herald.http.FilterMarks;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import io.herald.http.FilterMarks;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -32,55 +31,15 @@ public class InFlightFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        Dispatch dispatch = Dispatch.of(req);
+        dispatch.whenAsyncEnds(inFlight::finished); // a publish whose body is still coming: counted until it answers
         inFlight.started();
-        boolean async = false;
         try {
             chain.doFilter(req, res);
-            async = req.isAsyncStarted();
-            if (async) { // a publish whose body is still coming (PublishFilter): counted until it has answered
-                req.getAsyncContext().addListener(new FinishWhenDone(inFlight));
-            }
         } finally {
-            if (!async) {
+            if (!dispatch.isAsync()) {
                 inFlight.finished();
             }
-        }
-    }
-
-    /** Ends the count of a request answered asynchronously, however it ends. */
-    private static final class FinishWhenDone implements AsyncListener {
-
-        private final InFlightPublishes inFlight;
-        private boolean finished;
-
-        FinishWhenDone(InFlightPublishes inFlight) {
-            this.inFlight = inFlight;
-        }
-
-        private synchronized void finish() {
-            if (!finished) {
-                finished = true;
-                inFlight.finished();
-            }
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            finish();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // AsyncBody answers the timeout and completes: onComplete follows
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            finish();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
         }
     }
 }

@@ -37,12 +37,15 @@ public class RequestContextFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest request = withClientAddress((HttpServletRequest) req);
         request.setAttribute(MARK, Boolean.TRUE);
+        Dispatch dispatch = Dispatch.of(request);
         current.set(request);
         try {
             chain.doFilter(request, res);
         } finally {
             current.clear();
-            releaseLeaseWhenDone(request);
+            if (!dispatch.isAsync()) { // an async publish holds no lease, and its request may be recycled already
+                releaseLeaseWhenDone(request);
+            }
         }
     }
 

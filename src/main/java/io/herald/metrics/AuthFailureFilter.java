@@ -1,8 +1,9 @@
 package io.herald.metrics;
 
+import io.herald.http.Dispatch;
+import io.herald.http.FilterMarks;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import io.herald.http.FilterMarks;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -33,7 +34,11 @@ public class AuthFailureFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         FilterMarks.passed(req, AuthFailureFilter.class);
+        Dispatch dispatch = Dispatch.of(req);
         chain.doFilter(req, res);
+        if (dispatch.isAsync()) {
+            return; // refused callers are answered before a publish goes async; its response may be recycled already
+        }
         HttpServletResponse response = (HttpServletResponse) res;
         int status = response.getStatus();
         if (status == 401 || status == 403) {

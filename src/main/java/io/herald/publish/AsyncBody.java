@@ -9,50 +9,51 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads a publish body that has not fully arrived without holding a thread while it comes: the servlet's non-blocking
- * input ({@link ReadListener}), so clients that send their body slowly cannot tie up the container's request threads
- * and stall everyone else's requests (docs/performance.md, "Slow request bodies"). The whole body, at most
- * {@code maxBytes}, goes to {@code whenRead} on whichever container thread saw its end; over the limit the answer is
- * {@code 413}, and a body not complete within the async timeout is answered {@code 408}. Either refusal says
+ * Reads a publish body of a declared length that has not fully arrived, without holding a thread while it comes: the
+ * servlet's non-blocking input ({@link ReadListener}), so clients that send their body slowly cannot tie up the
+ * container's request threads and stall everyone else's requests (docs/performance.md, "Slow request bodies"). The
+ * body goes to {@code whenRead} on whichever container thread read its last byte; a body not complete within the
+ * async timeout is answered {@code 408}, one that ends short of its length {@code 400}. A refusal says
  * {@code Connection: close}, since the rest of the body is never read (Grizzly still keeps such a connection until
  * its idle timeout, holding a socket but no thread).
+ * <p>
+ * The body is complete when its declared length has been read; reading stops there without asking
+ * {@code isReady()} again. Grizzly's input would otherwise register a wait for more data after the last byte and
+ * may report the end from another thread before a callback it queued has read that byte; with the length known,
+ * neither matters. Chunked bodies, whose end only the container sees, are read by the blocking path.
  */
 final class AsyncBody implements ReadListener, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(AsyncBody.class.getName());
-    private static final int INITIAL = 8192;
 
     private final AsyncContext async;
     private final ServletInputStream in;
-    private final long maxBytes;
     private final Consumer<byte[]> whenRead;
-    private byte[] buf;
+    private final byte[] buf;
     private int len;
     private boolean done;
 
-    private AsyncBody(AsyncContext async, ServletInputStream in, long maxBytes, long expected,
-                      Consumer<byte[]> whenRead) {
+    private AsyncBody(AsyncContext async, ServletInputStream in, int length, Consumer<byte[]> whenRead) {
         this.async = async;
         this.in = in;
-        this.maxBytes = maxBytes;
         this.whenRead = whenRead;
-        this.buf = new byte[(int) Math.max(1, Math.min(expected > 0 ? expected + 1 : INITIAL, maxBytes + 1))];
+        this.buf = new byte[length];
     }
 
     /**
-     * Starts reading: {@code whenRead} gets the body and must answer and {@link AsyncContext#complete()}; refusals
-     * are answered and completed here.
+     * Starts reading a body of {@code length} bytes (at most the publish limit, checked by the caller):
+     * {@code whenRead} gets it and must answer and {@link AsyncContext#complete()}; refusals are answered and
+     * completed here.
      */
-    static void read(AsyncContext async, ServletInputStream in, long maxBytes, long contentLength, long timeoutMs,
+    static void read(AsyncContext async, ServletInputStream in, int length, long timeoutMs,
                      Consumer<byte[]> whenRead) {
         async.setTimeout(timeoutMs);
-        AsyncBody body = new AsyncBody(async, in, maxBytes, contentLength, whenRead);
+        AsyncBody body = new AsyncBody(async, in, length, whenRead);
         async.addListener(body);
         in.setReadListener(body);
         try {
@@ -66,41 +67,51 @@ final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onDataAvailable() throws IOException {
-        boolean ended = false;
+        boolean whole;
         synchronized (this) {
-            while (!done && in.isReady()) {
-                if (len == buf.length) {
-                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1, 2L * buf.length));
-                }
+            while (!done && len < buf.length && in.isReady()) {
                 int n = in.read(buf, len, buf.length - len);
                 if (n < 0) {
-                    ended = true;
                     break;
                 }
                 len += n;
-                if (len > maxBytes) {
-                    done = true;
-                    refuse(413, "payload_too_large", "The request body is over the limit of " + maxBytes + " bytes");
-                    return;
-                }
+            }
+            whole = !done && len == buf.length;
+            if (whole) {
+                done = true;
             }
         }
-        if (ended) {
-            onAllDataRead(); // once only, whether or not the container calls it too
+        if (whole) {
+            whenRead.accept(buf);
         }
     }
 
     @Override
-    public void onAllDataRead() {
-        byte[] body;
+    public void onAllDataRead() throws IOException {
+        boolean whole;
         synchronized (this) {
             if (done) {
                 return;
             }
+            // Grizzly may report the end from the thread that received the last bytes before a callback it queued
+            // has read them: read what it holds, without isReady(), which would register a second wait it refuses
+            while (len < buf.length && in.available() > 0) {
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) {
+                    break;
+                }
+                len += n;
+            }
             done = true;
-            body = len == buf.length ? buf : Arrays.copyOf(buf, len);
+            whole = len == buf.length;
         }
-        whenRead.accept(body);
+        if (whole) {
+            whenRead.accept(buf);
+            return;
+        }
+        // the container saw the end before the declared length: never parse a partial body
+        LOG.log(Level.FINE, "A publish body ended at {0} of {1} bytes", new Object[] {len, buf.length});
+        refuse(400, "unreadable_body", "The request body ended at " + len + " of " + buf.length + " bytes");
     }
 
     @Override

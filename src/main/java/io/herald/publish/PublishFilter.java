@@ -4,6 +4,7 @@ import io.herald.api.ApiException;
 import io.herald.drain.InFlightFilter;
 import io.herald.history.BrokerUnavailableException;
 import io.herald.http.CorsFilter;
+import io.herald.http.Dispatch;
 import io.herald.http.FilterMarks;
 import io.herald.http.RequestContextFilter;
 import io.herald.metrics.AuthFailureFilter;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import io.herald.auth.CurrentRequest;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -41,8 +43,9 @@ import java.util.regex.Pattern;
  * and one that has not passed Herald's other filters yet ({@link FilterMarks}: their order is the container's choice
  * in an app that takes them from annotations alone).
  * <p>
- * A body that has not fully arrived with its headers is read without holding a request thread ({@link AsyncBody}),
- * after the caller and the content type are checked, so slow uploads cannot stall everyone else's requests.
+ * A body of a declared length that has not fully arrived with its headers is read without holding a request thread
+ * ({@link AsyncBody}), after the caller and the content type are checked, so slow uploads cannot stall everyone
+ * else's requests.
  */
 @Dependent
 @WebFilter(filterName = "herald-publish", urlPatterns = {"/api/channels/*", "/api/events"}, asyncSupported = true)
@@ -79,7 +82,8 @@ public class PublishFilter implements Filter {
         String contentType = request.getHeader("Content-Type");
         ServletInputStream in = request.getInputStream();
         long length = request.getContentLengthLong();
-        if (!request.isAsyncSupported() || wholeBodyHere(in, length)) {
+        if (!request.isAsyncSupported() || length < 0 || wholeBodyHere(in, length)) {
+            // a chunked body (no length) is read here too, blocking: only the container sees its end
             answer(response, () -> batch ? publishing.publishBatch(contentType, in)
                     : publishing.publish(channel, contentType, in));
             return;
@@ -104,8 +108,10 @@ public class PublishFilter implements Filter {
                     "The request body is over the limit of " + maxBytes + " bytes");
             return;
         }
+        AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
         AsyncContext async = request.startAsync(request, response);
-        AsyncBody.read(async, in, maxBytes, length, bodyTimeoutMs, body -> {
+        async.addListener(dispatchEnds);
+        AsyncBody.read(async, in, (int) length, bodyTimeoutMs, body -> {
             current.set(request); // the interceptors find the caller's token through it, on this thread too
             try {
                 var bytes = new ByteArrayInputStream(body);

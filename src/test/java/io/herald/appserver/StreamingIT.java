@@ -334,6 +334,30 @@ class StreamingIT {
     }
 
     @Test
+    void publishBodiesArrivingInPiecesOnOneKeepAliveConnectionAreEachReadWhole() throws Exception {
+        int count = 100;
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.pieces")) {
+            assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
+            List<String> bodies = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                bodies.add("{\"event\":\"piece\",\"data\":\"" + n + "-" + "p".repeat(3000) + "\"}");
+            }
+            List<Integer> statuses = SlowUpload.publishInPieces(base, "api/channels/as.pieces/events",
+                    "Bearer " + TestTokens.admin(), bodies, 700);
+            assertEquals(java.util.Collections.nCopies(count, 201), statuses);
+            assertTrue(client.awaitCount("piece", count, WAIT), client::rawText);
+            Thread.sleep(300); // a duplicate would come right behind
+            List<String> got = client.events("piece").stream().map(e -> e.data().substring(0, e.data().indexOf('-')))
+                    .toList();
+            List<String> expected = new ArrayList<>();
+            for (int n = 0; n < count; n++) {
+                expected.add(String.valueOf(n));
+            }
+            assertEquals(expected, got, "each once, in order");
+        }
+    }
+
+    @Test
     void aStalledPublishBodyIsAnswered408WithoutWaitingForTheContainer() throws Exception {
         // only the non-blocking read has this answer: a blocking one waits for the container's own read timeout
         try (SlowUpload upload = SlowUpload.start(base, "api/channels/as.stalled/events",

@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Clients that send their publish bodies slowly hold no request thread: while more of them than the embedded server
  * has worker threads (64 at most) are half-way through their bodies, other clients' requests, publishes and new
  * streams are served, and every slow publish is delivered once when its body is complete. A slow body gets the
- * same answer as a whole one, good or bad, and a refused caller is answered before its body is read.
+ * same answer as a whole one, good or bad, and a refused caller is answered before its body is read. (A chunked body
+ * has no declared length; the container alone sees its end, and it is read with blocking reads, on one of the up to
+ * 64 workers.)
  */
 @ExtendWith(EmbeddedHerald.class)
 @HeraldConfig({"herald.publish.max-bytes=4096", "herald.auth.public-channels=", "herald.limits.publish-per-second=0",
@@ -141,7 +143,7 @@ class SlowBodyTest {
     }
 
     @Test
-    void aSlowChunkedBodyIsReadToItsEndAndHeldToTheLimit(URI base) throws Exception {
+    void aChunkedBodyIsReadToItsEndAndHeldToTheLimit(URI base) throws Exception {
         Map<String, String> chunked = Map.of("Authorization", PUBLISHER, "Content-Type", "application/json",
                 "Transfer-Encoding", "chunked");
         try (SseClient reader = SseClient.open(base, "api/events?channel=slow.chunked",
@@ -159,11 +161,30 @@ class SlowBodyTest {
                 SlowUpload.Answer answer = big.send(chunk("x".repeat(5000))).answer();
                 assertEquals(413, answer.status(), answer.body());
                 assertTrue(answer.body().startsWith("{\"error\":\"payload_too_large\""), answer.body());
-                assertEquals("close", answer.headers().get("connection"), "the rest of the body is never read");
             }
             assertTrue(reader.awaitCount("c", 1, Duration.ofSeconds(10)), reader::rawText);
             Thread.sleep(300);
             assertEquals(List.of(7), numbers(reader.events(), "c"), "the good one once, nothing of the big one");
+        }
+    }
+
+    @Test
+    void bodiesArrivingInPiecesOnOneKeepAliveConnectionAreEachReadWhole(URI base) throws Exception {
+        // the race CI found: the end of one body reported before its last bytes were read left the next request
+        // on the connection to start mid-body (400s, hangs)
+        int count = 200;
+        try (SseClient reader = SseClient.open(base, "api/events?channel=slow.pieces",
+                Map.of("Authorization", READER))) {
+            assertTrue(reader.awaitCount("connected", 1, Duration.ofSeconds(10)), reader::rawText);
+            List<String> bodies = IntStream.range(0, count).mapToObj(n -> "{\"event\":\"piece\",\"data\":{\"n\":" + n
+                    + ",\"pad\":\"" + "p".repeat(3000) + "\"}}").toList();
+            List<Integer> statuses = SlowUpload.publishInPieces(base, "api/channels/slow.pieces/events", PUBLISHER,
+                    bodies, 700);
+            assertEquals(java.util.Collections.nCopies(count, 201), statuses);
+            assertTrue(reader.awaitCount("piece", count, Duration.ofSeconds(15)), reader::rawText);
+            Thread.sleep(300);
+            assertEquals(IntStream.range(0, count).boxed().toList(), numbers(reader.events(), "piece"),
+                    "each once, in order");
         }
     }
 

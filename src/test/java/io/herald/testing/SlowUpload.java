@@ -80,6 +80,43 @@ public final class SlowUpload implements AutoCloseable {
         return new Answer(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Publishes each body in turn on one keep-alive connection, sending the headers, then the body in pieces of
+     * {@code piece} bytes, each flushed on its own; answers each request's status code.
+     */
+    public static java.util.List<Integer> publishInPieces(URI base, String path, String authorization,
+                                                         java.util.List<String> bodies, int piece) throws IOException {
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.setTcpNoDelay(true);
+            var out = socket.getOutputStream();
+            var in = new java.io.BufferedInputStream(socket.getInputStream());
+            for (String text : bodies) {
+                byte[] body = text.getBytes(StandardCharsets.UTF_8);
+                out.write(("POST " + base.resolve(path).getRawPath() + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                        + base.getPort() + "\r\nAuthorization: " + authorization
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                for (int off = 0; off < body.length; off += piece) {
+                    out.write(body, off, Math.min(piece, body.length - off));
+                    out.flush();
+                }
+                String status = line(in);
+                int length = 0;
+                for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                    if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(h.substring(15).trim());
+                    }
+                }
+                in.readNBytes(length);
+                statuses.add(Integer.parseInt(status.split(" ")[1]));
+            }
+        }
+        return statuses;
+    }
+
     private static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int c = in.read(); c != '\n'; c = in.read()) {
