@@ -99,7 +99,8 @@ public final class JsonBody {
         }
     }
 
-    private static ApiException tooLarge(long maxBytes) {
+    /** The 413 for a body over {@code maxBytes}. */
+    public static ApiException tooLarge(long maxBytes) {
         return new ApiException(413, "payload_too_large", "The request body is over the limit of " + maxBytes + " bytes");
     }
 

@@ -116,11 +116,8 @@ final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onError(Throwable t) {
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
+        if (!claim()) {
+            return;
         }
         LOG.log(Level.FINE, "A publish body could not be read", t);
         refuse(400, "unreadable_body", "The request body could not be read");
@@ -128,11 +125,8 @@ final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
+        if (!claim()) {
+            return;
         }
         refuse(408, "body_timeout", "The request body did not arrive within " + async.getTimeout() + " ms");
     }
@@ -148,6 +142,15 @@ final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onStartAsync(AsyncEvent event) {
+    }
+
+    /** Takes the one answer this body gets; false if it was taken already. */
+    private synchronized boolean claim() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        return true;
     }
 
     private void refuse(int status, String error, String message) {

@@ -1,6 +1,8 @@
 package io.herald.publish;
 
 import io.herald.api.ApiException;
+import io.herald.api.JsonBody;
+import io.herald.auth.CurrentRequest;
 import io.herald.drain.InFlightFilter;
 import io.herald.history.BrokerUnavailableException;
 import io.herald.http.CorsFilter;
@@ -10,7 +12,6 @@ import io.herald.http.RequestContextFilter;
 import io.herald.metrics.AuthFailureFilter;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import io.herald.auth.CurrentRequest;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -22,7 +23,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.ByteArrayInputStream;
@@ -104,8 +104,7 @@ public class PublishFilter implements Filter {
         long maxBytes = publishing.maxBytes();
         if (length > maxBytes) {
             response.setHeader("Connection", "close"); // the body is never read
-            ApiException.writeTo(response, 413, "payload_too_large",
-                    "The request body is over the limit of " + maxBytes + " bytes");
+            JsonBody.tooLarge(maxBytes).writeTo(response);
             return;
         }
         AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
@@ -127,11 +126,11 @@ public class PublishFilter implements Filter {
     }
 
     /**
-     * Whether the body is all here already, so reading it cannot block: no body, or as many bytes buffered as it
-     * declares (a small publish usually comes in the packet of its headers).
+     * Whether a body of the declared {@code length} is all here already, so reading it cannot block (a small
+     * publish usually comes in the packet of its headers; an empty one always does).
      */
     private static boolean wholeBodyHere(ServletInputStream in, long length) throws IOException {
-        return length == 0 || (length > 0 && in.available() >= length);
+        return in.available() >= length;
     }
 
     /**

@@ -105,7 +105,6 @@ class SlowBodyTest {
 
     @Test
     void aSlowBodyGetsTheAnswerOfAWholeOne(URI base) throws Exception {
-        String reader = READER;
         List<Call> calls = List.of(
                 new Call("good", JSON, "{\"event\":\"tick\",\"data\":{\"n\":1}}"),
                 new Call("malformed JSON", JSON, "{\"data\": {\"n\": 1"),
@@ -114,7 +113,7 @@ class SlowBodyTest {
                 new Call("oversized", JSON, "{\"data\":\"" + "x".repeat(5000) + "\"}"),
                 new Call("text/plain", Map.of("Authorization", PUBLISHER, "Content-Type", "text/plain"),
                         "{\"data\":1}"),
-                new Call("no publish grant", Map.of("Authorization", reader, "Content-Type", "application/json"),
+                new Call("no publish grant", Map.of("Authorization", READER, "Content-Type", "application/json"),
                         "{\"data\":1}"),
                 new Call("no token", Map.of("Content-Type", "application/json"), "{\"data\":1}"));
         for (Call call : calls) {

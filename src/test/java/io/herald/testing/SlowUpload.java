@@ -68,7 +68,10 @@ public final class SlowUpload implements AutoCloseable {
 
     /** Reads the answer; its body by Content-Length. */
     public Answer answer() throws IOException {
-        InputStream in = socket.getInputStream();
+        return read(socket.getInputStream());
+    }
+
+    private static Answer read(InputStream in) throws IOException {
         String status = line(in);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         for (String h = line(in); !h.isEmpty(); h = line(in)) {
@@ -103,15 +106,7 @@ public final class SlowUpload implements AutoCloseable {
                     out.write(body, off, Math.min(piece, body.length - off));
                     out.flush();
                 }
-                String status = line(in);
-                int length = 0;
-                for (String h = line(in); !h.isEmpty(); h = line(in)) {
-                    if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                        length = Integer.parseInt(h.substring(15).trim());
-                    }
-                }
-                in.readNBytes(length);
-                statuses.add(Integer.parseInt(status.split(" ")[1]));
+                statuses.add(read(in).status());
             }
         }
         return statuses;
