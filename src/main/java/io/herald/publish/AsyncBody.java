@@ -1,6 +1,7 @@
 package io.herald.publish;
 
 import io.herald.api.ApiException;
+import io.herald.api.JsonBody;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -9,40 +10,52 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads a publish body of a declared length that has not fully arrived, without holding a thread while it comes: the
- * servlet's non-blocking input ({@link ReadListener}), so clients that send their body slowly cannot tie up the
- * container's request threads and stall everyone else's requests (docs/performance.md, "Slow request bodies"). The
- * body goes to {@code whenRead} on whichever container thread read its last byte; a body not complete within the
- * async timeout is answered {@code 408}, one that ends short of its length {@code 400}. A refusal says
+ * Reads a publish body that has not fully arrived, without holding a thread while it comes: the servlet's
+ * non-blocking input ({@link ReadListener}), so clients that send their body slowly cannot tie up the container's
+ * request threads and stall everyone else's requests (docs/performance.md, "Slow request bodies"). The body goes to
+ * {@code whenRead} on whichever container thread read its last byte; a body not complete within the async timeout is
+ * answered {@code 408}, one that ends short of its declared length {@code 400}, one without a declared length
+ * (chunked, or HTTP/2 without {@code content-length}) that grows past the limit {@code 413}. A refusal says
  * {@code Connection: close}, since the rest of the body is never read (Grizzly still keeps such a connection until
  * its idle timeout, holding a socket but no thread).
  * <p>
- * The body is complete when its declared length has been read; reading stops there without asking
+ * A body of a declared length is complete when that length has been read; reading stops there without asking
  * {@code isReady()} again. Grizzly's input would otherwise register a wait for more data after the last byte and
  * may report the end from another thread before a callback it queued has read that byte; with the length known,
- * neither matters. Chunked bodies, whose end only the container sees, are read by the blocking path.
+ * neither matters. A body without one is complete when the container says so: {@code isFinished()} (Grizzly: the
+ * last chunk has been received, what it holds is read without another {@code isReady()}), a read that returns
+ * {@code -1} (Undertow), or {@code onAllDataRead}.
  */
 final class AsyncBody implements ReadListener, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(AsyncBody.class.getName());
+    private static final int INITIAL = 8192;
 
     private final AsyncContext async;
     private final ServletInputStream in;
     private final Consumer<byte[]> whenRead;
-    private final byte[] buf;
+    /** The declared length, or -1 when the body has none. */
+    private final int declared;
+    /** The most an undeclared body may hold. */
+    private final long maxBytes;
+    private byte[] buf;
     private int len;
     private boolean done;
 
-    private AsyncBody(AsyncContext async, ServletInputStream in, int length, Consumer<byte[]> whenRead) {
+    private AsyncBody(AsyncContext async, ServletInputStream in, int declared, long maxBytes,
+                      Consumer<byte[]> whenRead) {
         this.async = async;
         this.in = in;
         this.whenRead = whenRead;
-        this.buf = new byte[length];
+        this.declared = declared;
+        this.maxBytes = maxBytes;
+        this.buf = new byte[declared >= 0 ? declared : (int) Math.min(INITIAL, maxBytes + 1)];
     }
 
     /**
@@ -52,10 +65,22 @@ final class AsyncBody implements ReadListener, AsyncListener {
      */
     static void read(AsyncContext async, ServletInputStream in, int length, long timeoutMs,
                      Consumer<byte[]> whenRead) {
-        async.setTimeout(timeoutMs);
-        AsyncBody body = new AsyncBody(async, in, length, whenRead);
-        async.addListener(body);
-        in.setReadListener(body);
+        start(new AsyncBody(async, in, length, length, whenRead), timeoutMs);
+    }
+
+    /**
+     * Starts reading a body without a declared length to its end, refusing it with {@code 413} once it holds more
+     * than {@code maxBytes}; otherwise as {@link #read}.
+     */
+    static void readToEnd(AsyncContext async, ServletInputStream in, long maxBytes, long timeoutMs,
+                          Consumer<byte[]> whenRead) {
+        start(new AsyncBody(async, in, -1, Math.min(maxBytes, Integer.MAX_VALUE - 16), whenRead), timeoutMs);
+    }
+
+    private static void start(AsyncBody body, long timeoutMs) {
+        body.async.setTimeout(timeoutMs);
+        body.async.addListener(body);
+        body.in.setReadListener(body);
         try {
             // Grizzly waits for a first isReady() before it calls the listener at all; other containers call it
             // on their own, and a second look finds nothing more to read
@@ -65,53 +90,94 @@ final class AsyncBody implements ReadListener, AsyncListener {
         }
     }
 
+    /** How a read ended: still waiting, the whole body, or too large. */
+    private enum Outcome { WAITING, WHOLE, TOO_LARGE }
+
     @Override
     public void onDataAvailable() throws IOException {
-        boolean whole;
+        Outcome outcome = Outcome.WAITING;
         synchronized (this) {
-            while (!done && len < buf.length && in.isReady()) {
-                int n = in.read(buf, len, buf.length - len);
-                if (n < 0) {
+            while (!done) {
+                if (declared >= 0 ? len == declared : in.isFinished()) {
+                    outcome = declared >= 0 ? Outcome.WHOLE : readBuffered();
                     break;
                 }
+                if (!in.isReady()) {
+                    break; // the container calls back when more has come, or at the end
+                }
+                if (len == buf.length) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1, 2L * buf.length));
+                }
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) {
+                    if (declared < 0) {
+                        outcome = Outcome.WHOLE;
+                    }
+                    break; // a declared body ended short: onAllDataRead refuses it
+                }
                 len += n;
+                if (declared < 0 && len > maxBytes) {
+                    outcome = Outcome.TOO_LARGE;
+                    break;
+                }
             }
-            whole = !done && len == buf.length;
-            if (whole) {
+            if (outcome != Outcome.WAITING) {
                 done = true;
             }
         }
-        if (whole) {
-            whenRead.accept(buf);
-        }
+        conclude(outcome);
     }
 
     @Override
     public void onAllDataRead() throws IOException {
-        boolean whole;
+        Outcome outcome;
         synchronized (this) {
             if (done) {
                 return;
             }
             // Grizzly may report the end from the thread that received the last bytes before a callback it queued
             // has read them: read what it holds, without isReady(), which would register a second wait it refuses
-            while (len < buf.length && in.available() > 0) {
-                int n = in.read(buf, len, buf.length - len);
-                if (n < 0) {
-                    break;
-                }
-                len += n;
-            }
+            outcome = readBuffered();
             done = true;
-            whole = len == buf.length;
         }
-        if (whole) {
-            whenRead.accept(buf);
+        if (outcome == Outcome.WAITING) {
+            // the container saw the end before the declared length: never parse a partial body
+            LOG.log(Level.FINE, "A publish body ended at {0} of {1} bytes", new Object[] {len, declared});
+            refuse(ApiException.badRequest("unreadable_body",
+                    "The request body ended at " + len + " of " + declared + " bytes"));
             return;
         }
-        // the container saw the end before the declared length: never parse a partial body
-        LOG.log(Level.FINE, "A publish body ended at {0} of {1} bytes", new Object[] {len, buf.length});
-        refuse(400, "unreadable_body", "The request body ended at " + len + " of " + buf.length + " bytes");
+        conclude(outcome);
+    }
+
+    /**
+     * Reads what the container holds already, without waiting: the rest of a body whose end it has seen. WAITING
+     * when a declared length is still not reached.
+     */
+    private Outcome readBuffered() throws IOException {
+        int limit = declared >= 0 ? declared : (int) maxBytes + 1;
+        while (len < limit && in.available() > 0) {
+            if (len == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(limit, 2L * buf.length));
+            }
+            int n = in.read(buf, len, buf.length - len);
+            if (n < 0) {
+                break;
+            }
+            len += n;
+        }
+        if (declared >= 0) {
+            return len == declared ? Outcome.WHOLE : Outcome.WAITING;
+        }
+        return len > maxBytes ? Outcome.TOO_LARGE : Outcome.WHOLE;
+    }
+
+    private void conclude(Outcome outcome) {
+        if (outcome == Outcome.WHOLE) {
+            whenRead.accept(len == buf.length ? buf : Arrays.copyOf(buf, len));
+        } else if (outcome == Outcome.TOO_LARGE) {
+            refuse(JsonBody.tooLarge(maxBytes));
+        }
     }
 
     @Override
@@ -120,7 +186,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
             return;
         }
         LOG.log(Level.FINE, "A publish body could not be read", t);
-        refuse(400, "unreadable_body", "The request body could not be read");
+        refuse(ApiException.badRequest("unreadable_body", "The request body could not be read"));
     }
 
     @Override
@@ -128,7 +194,8 @@ final class AsyncBody implements ReadListener, AsyncListener {
         if (!claim()) {
             return;
         }
-        refuse(408, "body_timeout", "The request body did not arrive within " + async.getTimeout() + " ms");
+        refuse(new ApiException(408, "body_timeout",
+                "The request body did not arrive within " + async.getTimeout() + " ms"));
     }
 
     @Override
@@ -153,12 +220,12 @@ final class AsyncBody implements ReadListener, AsyncListener {
         return true;
     }
 
-    private void refuse(int status, String error, String message) {
+    private void refuse(ApiException refusal) {
         try {
             HttpServletResponse response = (HttpServletResponse) async.getResponse();
             if (!response.isCommitted()) {
                 response.setHeader("Connection", "close"); // the rest of the body is never read
-                ApiException.writeTo(response, status, error, message);
+                refusal.writeTo(response);
             }
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "A refusal could not be written", e);

@@ -29,6 +29,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,13 +40,14 @@ import java.util.regex.Pattern;
  * without the JAX-RS runtime, which was most of a publish's CPU (docs/performance.md, "publish path"). Same checks,
  * same answers: it calls the {@link HttpPublishing} service that {@link ChannelEventsResource} and
  * {@link EventsResource} call, with the same interceptors. Every other request goes on to JAX-RS, and so does a
- * publish whose path needs decoding or whose {@code Accept} leaves JSON out, so the edge cases keep JAX-RS's answers,
+ * publish whose path has matrix parameters or escapes other than of a channel name's characters, or whose
+ * {@code Accept} leaves JSON out, so the edge cases keep JAX-RS's answers,
  * and one that has not passed Herald's other filters yet ({@link FilterMarks}: their order is the container's choice
  * in an app that takes them from annotations alone).
  * <p>
- * A body of a declared length that has not fully arrived with its headers is read without holding a request thread
- * ({@link AsyncBody}), after the caller and the content type are checked, so slow uploads cannot stall everyone
- * else's requests.
+ * A body that has not fully arrived with its headers, of a declared length or chunked, is read without holding a
+ * request thread ({@link AsyncBody}), after the caller and the content type are checked, so slow uploads cannot stall
+ * everyone else's requests.
  */
 @Dependent
 @WebFilter(filterName = "herald-publish", urlPatterns = {"/api/channels/*", "/api/events"}, asyncSupported = true)
@@ -82,8 +84,7 @@ public class PublishFilter implements Filter {
         String contentType = request.getHeader("Content-Type");
         ServletInputStream in = request.getInputStream();
         long length = request.getContentLengthLong();
-        if (!request.isAsyncSupported() || length < 0 || wholeBodyHere(in, length)) {
-            // a chunked body (no length) is read here too, blocking: only the container sees its end
+        if (!request.isAsyncSupported() || (length >= 0 && wholeBodyHere(in, length))) {
             answer(response, () -> batch ? publishing.publishBatch(contentType, in)
                     : publishing.publish(channel, contentType, in));
             return;
@@ -102,7 +103,7 @@ public class PublishFilter implements Filter {
             return;
         }
         long maxBytes = publishing.maxBytes();
-        if (length > maxBytes) {
+        if (length > maxBytes) { // a body without a declared length (-1) is held to the limit as it comes
             response.setHeader("Connection", "close"); // the body is never read
             JsonBody.tooLarge(maxBytes).writeTo(response);
             return;
@@ -110,7 +111,7 @@ public class PublishFilter implements Filter {
         AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
         AsyncContext async = request.startAsync(request, response);
         async.addListener(dispatchEnds);
-        AsyncBody.read(async, in, (int) length, bodyTimeoutMs, body -> {
+        Consumer<byte[]> whenRead = body -> {
             current.set(request); // the interceptors find the caller's token through it, on this thread too
             try {
                 var bytes = new ByteArrayInputStream(body);
@@ -122,7 +123,12 @@ public class PublishFilter implements Filter {
                 current.clear();
                 AsyncBody.completeQuietly(async);
             }
-        });
+        };
+        if (length < 0) {
+            AsyncBody.readToEnd(async, in, maxBytes, bodyTimeoutMs, whenRead);
+        } else {
+            AsyncBody.read(async, in, (int) length, bodyTimeoutMs, whenRead);
+        }
     }
 
     /**
@@ -169,22 +175,57 @@ public class PublishFilter implements Filter {
         return uri.length() == context + BATCH.length() && uri.startsWith(BATCH, context);
     }
 
-    /** The channel of {@code /api/channels/{channel}/events} when it is one plain segment; null otherwise. */
+    /**
+     * The channel of {@code /api/channels/{channel}/events} when it is one segment; null otherwise. Percent-escapes
+     * of the characters a channel name may hold are decoded, as JAX-RS decodes the path parameter: Herald's browser
+     * library sends {@code encodeURIComponent(channel)}, so {@code user:42} comes as {@code user%3A42}. A segment
+     * with matrix parameters, or an escape of anything else, is left to JAX-RS.
+     */
     static String channelOf(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        int start = request.getContextPath().length() + PREFIX.length();
+        return channelOf(request.getRequestURI(), request.getContextPath().length());
+    }
+
+    /** {@link #channelOf(HttpServletRequest)} of a request URI whose context path is {@code context} long. */
+    static String channelOf(String uri, int context) {
+        int start = context + PREFIX.length();
         if (!uri.startsWith(PREFIX, start - PREFIX.length()) || !uri.endsWith(SUFFIX)
                 || uri.length() <= start + SUFFIX.length()) {
             return null;
         }
         String channel = uri.substring(start, uri.length() - SUFFIX.length());
+        StringBuilder decoded = null;
         for (int i = 0; i < channel.length(); i++) {
             char c = channel.charAt(i);
-            if (c == '/' || c == '%' || c == ';') {
+            if (c == '/' || c == ';') {
                 return null;
             }
+            if (c == '%') {
+                int value = i + 2 < channel.length() ? hex(channel.charAt(i + 1)) << 4 | hex(channel.charAt(i + 2)) : -1;
+                if (value < 0 || !nameCharacter((char) value)) {
+                    return null;
+                }
+                if (decoded == null) {
+                    decoded = new StringBuilder(channel.length()).append(channel, 0, i);
+                }
+                decoded.append((char) value);
+                i += 2;
+            } else if (decoded != null) {
+                decoded.append(c);
+            }
         }
-        return channel;
+        return decoded == null ? channel : decoded.toString();
+    }
+
+    /** A hex digit's value, or a negative number (so that a pair with one in it is negative too). */
+    private static int hex(char c) {
+        int v = Character.digit(c, 16);
+        return v < 0 ? -0x1000 : v;
+    }
+
+    /** Whether an escaped character may stand in a channel name, or its glob: the rest are JAX-RS's to decode. */
+    private static boolean nameCharacter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':'
+                || c == '-' || c == '.' || c == '*';
     }
 
     /** Whether JSON is acceptable: no {@code Accept}, or a range covering it, and no range weighted {@code q=0}. */

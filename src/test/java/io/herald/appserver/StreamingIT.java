@@ -335,15 +335,24 @@ class StreamingIT {
 
     @Test
     void publishBodiesArrivingInPiecesOnOneKeepAliveConnectionAreEachReadWhole() throws Exception {
+        publishInPiecesOnOneConnection("as.pieces", false);
+    }
+
+    @Test
+    void chunkedPublishBodiesArrivingInPiecesOnOneKeepAliveConnectionAreEachReadWhole() throws Exception {
+        publishInPiecesOnOneConnection("as.chunks", true);
+    }
+
+    private void publishInPiecesOnOneConnection(String channel, boolean chunked) throws Exception {
         int count = 100;
-        try (SseClient client = SseClient.open(base, "api/events?channel=as.pieces")) {
+        try (SseClient client = SseClient.open(base, "api/events?channel=" + channel)) {
             assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
             List<String> bodies = new ArrayList<>();
             for (int n = 0; n < count; n++) {
                 bodies.add("{\"event\":\"piece\",\"data\":\"" + n + "-" + "p".repeat(3000) + "\"}");
             }
-            List<Integer> statuses = SlowUpload.publishInPieces(base, "api/channels/as.pieces/events",
-                    "Bearer " + TestTokens.admin(), bodies, 700);
+            List<Integer> statuses = SlowUpload.publishInPieces(base, "api/channels/" + channel + "/events",
+                    "Bearer " + TestTokens.admin(), bodies, 700, chunked);
             assertEquals(java.util.Collections.nCopies(count, 201), statuses);
             assertTrue(client.awaitCount("piece", count, WAIT), client::rawText);
             Thread.sleep(300); // a duplicate would come right behind
@@ -367,6 +376,39 @@ class StreamingIT {
             assertEquals(408, answer.status(), answer.body());
             assertEquals("{\"error\":\"body_timeout\",\"message\":\"The request body did not arrive within 5000 ms\"}",
                     answer.body());
+        }
+    }
+
+    @Test
+    void aChunkedPublishBodyIsAnswered408WhenItStallsAnd413WhenItPassesTheLimit() throws Exception {
+        Map<String, String> chunked = Map.of("Authorization", "Bearer " + TestTokens.admin(),
+                "Content-Type", "application/json", "Transfer-Encoding", "chunked");
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.chunk.*")) {
+            assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
+            try (SlowUpload stalled = SlowUpload.start(base, "api/channels/as.chunk.stalled/events", chunked, "", 0)) {
+                // a whole JSON event so far, but no last chunk: never delivered
+                SlowUpload.Answer answer = stalled.send("1d\r\n{\"event\":\"up\",\"data\":\"stall\"}\r\n").answer();
+                assertEquals(408, answer.status(), answer.body());
+                assertEquals("{\"error\":\"body_timeout\",\"message\":\"The request body did not arrive within "
+                        + "5000 ms\"}", answer.body());
+            }
+            try (SlowUpload big = SlowUpload.start(base, "api/channels/as.chunk.big/events", chunked, "", 0)) {
+                big.send("16\r\n{\"event\":\"up\",\"data\":\"\r\n");
+                String mib = "x".repeat(1 << 16);
+                for (int i = 0; i < 16; i++) { // 22 bytes past the limit here (1 MiB), and no last chunk
+                    big.send(Integer.toHexString(mib.length()) + "\r\n" + mib + "\r\n");
+                }
+                SlowUpload.Answer answer = big.answer();
+                assertEquals(413, answer.status(), answer.body());
+                assertEquals("{\"error\":\"payload_too_large\",\"message\":\"The request body is over the limit of "
+                        + "1048576 bytes\"}", answer.body());
+            }
+            assertEquals(201, Http.post(base, "api/channels/as.chunk.after/events", "{\"event\":\"up\",\"data\":"
+                    + "\"after\"}").statusCode());
+            assertTrue(client.awaitCount("up", 1, WAIT), client::rawText);
+            Thread.sleep(300);
+            assertEquals(List.of("after"), client.events("up").stream().map(SseEvent::data).toList(),
+                    "nothing of the stalled or the oversized body");
         }
     }
 }

@@ -16,22 +16,44 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A publish body that stops coming is answered 408 after {@code herald.publish.body-timeout-ms}; nothing of it is delivered. */
+/**
+ * A publish body that stops coming, of a declared length or chunked, is answered 408 after
+ * {@code herald.publish.body-timeout-ms}; nothing of it is delivered, even a chunked body whose chunks so far are a
+ * whole JSON event.
+ */
 @ExtendWith(EmbeddedHerald.class)
 @HeraldConfig({"herald.publish.body-timeout-ms=1000", "herald.auth.public-channels=",
         "herald.limits.publish-per-second=0", "herald.heartbeat.interval-ms=60000"})
 class BodyTimeoutTest {
 
+    private static final String PUBLISHER = "Bearer " + TestTokens.forSubject("pub").publish("stall.*").sign();
+    private static final String READER = "Bearer " + TestTokens.forSubject("reader").subscribe("stall.*").sign();
+
     @Test
     void aStalledBodyIsAnswered408AndNotDelivered(URI base) throws Exception {
-        String publisher = "Bearer " + TestTokens.forSubject("pub").publish("stall.*").sign();
-        String reader = "Bearer " + TestTokens.forSubject("reader").subscribe("stall.*").sign();
-        try (SseClient stream = SseClient.open(base, "api/events?channel=stall.a", Map.of("Authorization", reader));
-             SlowUpload upload = SlowUpload.start(base, "api/channels/stall.a/events",
-                     Map.of("Authorization", publisher, "Content-Type", "application/json"),
-                     "{\"event\":\"stalled\",\"data\":1}", 10)) {
+        assertStalledAndNotDelivered(base, "stall.a", Map.of("Authorization", PUBLISHER,
+                "Content-Type", "application/json"), "{\"event\":\"stalled\",\"data\":1}", 10, null);
+    }
+
+    @Test
+    void aStalledChunkedBodyIsAnswered408AndNotDelivered(URI base) throws Exception {
+        String whole = "{\"event\":\"stalled\",\"data\":1}";
+        assertStalledAndNotDelivered(base, "stall.c", Map.of("Authorization", PUBLISHER,
+                "Content-Type", "application/json", "Transfer-Encoding", "chunked"), "", 0,
+                Integer.toHexString(whole.length()) + "\r\n" + whole + "\r\n"); // no last chunk, ever
+    }
+
+    /** Sends the headers, {@code sentNow} bytes of {@code body} and then {@code raw} if any, and never the rest. */
+    private static void assertStalledAndNotDelivered(URI base, String channel, Map<String, String> headers,
+                                                     String body, int sentNow, String raw) throws Exception {
+        try (SseClient stream = SseClient.open(base, "api/events?channel=" + channel, Map.of("Authorization", READER));
+             SlowUpload upload = SlowUpload.start(base, "api/channels/" + channel + "/events", headers, body,
+                     sentNow)) {
             assertTrue(stream.awaitCount("connected", 1, Duration.ofSeconds(10)), stream::rawText);
-            SlowUpload.Answer answer = upload.answer(); // the rest is never sent
+            if (raw != null) {
+                upload.send(raw);
+            }
+            SlowUpload.Answer answer = upload.answer();
             assertEquals(408, answer.status(), answer.body());
             assertEquals("{\"error\":\"body_timeout\",\"message\":\"The request body did not arrive within 1000 ms\"}",
                     answer.body());

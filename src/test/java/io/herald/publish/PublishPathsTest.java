@@ -18,12 +18,14 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A channel publish is served by {@link PublishFilter} when its path is plain, and by JAX-RS when the path needs
- * decoding ({@code a%2Eb} is {@code a.b}). A client cannot tell them apart: same status, body and headers for every
- * answer, good or bad, and the same events delivered.
+ * A channel publish is served by {@link PublishFilter} when its path is one segment (escapes of a channel name's
+ * characters decoded: {@code a%2Eb} is {@code a.b}), and by JAX-RS otherwise (a trailing slash, matrix parameters,
+ * other escapes). A client cannot tell them apart: same status, body and headers for every answer, good or bad, and
+ * the same events delivered.
  */
 @ExtendWith(EmbeddedHerald.class)
 @HeraldConfig({"herald.publish.max-bytes=256", "herald.auth.public-channels=", "herald.limits.publish-per-second=0",
@@ -31,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishPathsTest {
 
     private static final String FAST = "api/channels/paths.a/events";
-    private static final String JAX_RS = "api/channels/paths%2Ea/events";
+    private static final String JAX_RS = "api/channels/paths.a/events/";
 
     record Call(String name, Map<String, String> headers, String body) {
     }
@@ -176,6 +178,19 @@ class PublishPathsTest {
         assertFalse(PublishFilter.acceptsJson("text/html"));
         assertFalse(PublishFilter.acceptsJson("application/json;q=0"), "an exclusion: JAX-RS decides");
         assertFalse(PublishFilter.acceptsJson("*/*, application/json; q=0.0"));
+    }
+
+    @Test
+    void theFastPathDecodesEscapesOfNameCharactersOnly() {
+        assertEquals("paths.a", PublishFilter.channelOf("/api/channels/paths.a/events", 0));
+        assertEquals("user:42", PublishFilter.channelOf("/api/channels/user%3A42/events", 0), "encodeURIComponent's");
+        assertEquals("paths.a", PublishFilter.channelOf("/ctx/api/channels/paths%2ea/events", 4));
+        assertEquals("a.*", PublishFilter.channelOf("/api/channels/a.%2A/events", 0));
+        for (String jaxRs : List.of("a%2Fb", "a%20b", "a%zz", "a%2", "a%", "a%C3%A9", "a;x=1", "a/b", "a%3Bx")) {
+            assertNull(PublishFilter.channelOf("/api/channels/" + jaxRs + "/events", 0), jaxRs);
+        }
+        assertNull(PublishFilter.channelOf("/api/channels/paths.a/events/", 0));
+        assertNull(PublishFilter.channelOf("/api/channels//events", 0));
     }
 
     private static String header(HttpResponse<String> r, String name) {

@@ -89,6 +89,16 @@ public final class SlowUpload implements AutoCloseable {
      */
     public static java.util.List<Integer> publishInPieces(URI base, String path, String authorization,
                                                          java.util.List<String> bodies, int piece) throws IOException {
+        return publishInPieces(base, path, authorization, bodies, piece, false);
+    }
+
+    /**
+     * As {@link #publishInPieces(URI, String, String, java.util.List, int)}; with {@code chunked} each piece is a
+     * chunk of a chunked body, and the last chunk comes on its own after the body.
+     */
+    public static java.util.List<Integer> publishInPieces(URI base, String path, String authorization,
+                                                         java.util.List<String> bodies, int piece, boolean chunked)
+            throws IOException {
         java.util.List<Integer> statuses = new java.util.ArrayList<>();
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(20_000);
@@ -99,11 +109,23 @@ public final class SlowUpload implements AutoCloseable {
                 byte[] body = text.getBytes(StandardCharsets.UTF_8);
                 out.write(("POST " + base.resolve(path).getRawPath() + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
                         + base.getPort() + "\r\nAuthorization: " + authorization
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        + "\r\nContent-Type: application/json\r\n"
+                        + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length) + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 for (int off = 0; off < body.length; off += piece) {
-                    out.write(body, off, Math.min(piece, body.length - off));
+                    int n = Math.min(piece, body.length - off);
+                    if (chunked) {
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.write(body, off, n);
+                    if (chunked) {
+                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.flush();
+                }
+                if (chunked) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 }
                 statuses.add(read(in).status());
