@@ -1,6 +1,7 @@
 package io.herald.embedded;
 
 import io.herald.http.CorsFilter;
+import io.herald.http.RequestBodyFilter;
 import io.herald.http.RequestContextFilter;
 import io.herald.drain.InFlightFilter;
 import io.herald.metrics.AuthFailureFilter;
@@ -18,7 +19,7 @@ final class HeraldFilters {
 
     static final List<Class<? extends Filter>> ALL = List.of(CorsFilter.class, RequestContextFilter.class,
             InFlightFilter.class, AuthFailureFilter.class,
-            EventStreamFilter.class, PublishFilter.class);
+            EventStreamFilter.class, PublishFilter.class, RequestBodyFilter.class);
 
     private HeraldFilters() {
     }

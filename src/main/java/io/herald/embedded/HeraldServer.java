@@ -4,6 +4,7 @@ import io.herald.api.HeraldApplication;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.ws.rs.ApplicationPath;
@@ -30,6 +31,8 @@ import io.herald.metrics.MetricsServlet;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -192,7 +195,7 @@ public final class HeraldServer implements AutoCloseable {
             }
             // Grizzly gives each webapp a class loader of its own; requests must see the config registered above
             FilterRegistration loader = context.addFilter("herald-context-loader", new ContextClassLoaderFilter(cl));
-            loader.addMappingForUrlPatterns(null, "/*");
+            loader.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), "/*");
             loader.setAsyncSupported(true);
             ServletRegistration metrics = context.addServlet("herald-metrics", weld.select(MetricsServlet.class).get());
             metrics.addMapping("/metrics");
@@ -201,7 +204,7 @@ public final class HeraldServer implements AutoCloseable {
             for (Class<? extends Filter> type : HeraldFilters.ALL) {
                 WebFilter spec = type.getAnnotation(WebFilter.class);
                 FilterRegistration filter = context.addFilter(spec.filterName(), weld.select(type).get());
-                filter.addMappingForUrlPatterns(null, spec.urlPatterns());
+                filter.addMappingForUrlPatterns(EnumSet.copyOf(Arrays.asList(spec.dispatcherTypes())), spec.urlPatterns());
                 filter.setAsyncSupported(spec.asyncSupported());
             }
             context.deploy(http);

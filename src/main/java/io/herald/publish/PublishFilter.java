@@ -5,6 +5,7 @@ import io.herald.api.JsonBody;
 import io.herald.auth.CurrentRequest;
 import io.herald.drain.InFlightFilter;
 import io.herald.history.BrokerUnavailableException;
+import io.herald.http.AsyncBody;
 import io.herald.http.CorsFilter;
 import io.herald.http.Dispatch;
 import io.herald.http.FilterMarks;

@@ -334,6 +334,57 @@ class StreamingIT {
     }
 
     @Test
+    void slowBodiesBoundForJaxRsAreReadAheadAndDispatchedAgain() throws Exception {
+        // a publish the publish filter leaves to JAX-RS (a trailing slash) and an admin's send to one client: the
+        // body is read without a thread, then the request is dispatched again (ASYNC) to the resource
+        Map<String, String> json = Map.of("Authorization", "Bearer " + TestTokens.admin(),
+                "Content-Type", "application/json");
+        int count = 10;
+        try (SseClient client = SseClient.open(base, "api/events?channel=as.jaxrs.*")) {
+            assertTrue(client.awaitCount("connected", 1, WAIT), client::rawText);
+            String clientId = client.clientId();
+            List<SlowUpload> uploads = new ArrayList<>();
+            try {
+                for (int n = 0; n < 2 * count; n++) {
+                    String path = n < count ? "api/channels/as.jaxrs.n" + n + "/events/"
+                            : "api/clients/" + clientId + "/events";
+                    uploads.add(SlowUpload.start(base, path, json, "{\"event\":\"up\",\"data\":" + n + "}", 4));
+                }
+                assertEquals(201, Http.post(base, "api/channels/as.jaxrs.quick/events", "{\"data\":\"quick\"}")
+                        .statusCode(), "served while the uploads are half-way");
+                for (SlowUpload upload : uploads) {
+                    upload.finish();
+                }
+                for (int n = 0; n < 2 * count; n++) {
+                    SlowUpload.Answer answer = uploads.get(n).answer();
+                    assertEquals(201, answer.status(), answer.body());
+                    assertTrue(answer.body().contains(n < count ? "\"channel\":\"as.jaxrs.n" + n + "\""
+                            : "\"clientId\":\"" + clientId + "\""), answer.body());
+                }
+            } finally {
+                for (SlowUpload upload : uploads) {
+                    upload.close();
+                }
+            }
+            try (SlowUpload stalled = SlowUpload.start(base, "api/clients/" + clientId + "/events", json,
+                    "{\"event\":\"up\",\"data\":\"never whole\"}", 6)) {
+                SlowUpload.Answer answer = stalled.answer();
+                assertEquals(408, answer.status(), answer.body());
+                assertEquals("{\"error\":\"body_timeout\",\"message\":\"The request body did not arrive within "
+                        + "5000 ms\"}", answer.body());
+            }
+            assertTrue(client.awaitCount("up", 2 * count, WAIT), client::rawText);
+            Thread.sleep(300); // a duplicate, or the stalled one, would come right behind
+            List<Integer> got = client.events("up").stream().map(e -> Integer.parseInt(e.data())).sorted().toList();
+            List<Integer> expected = new ArrayList<>();
+            for (int n = 0; n < 2 * count; n++) {
+                expected.add(n);
+            }
+            assertEquals(expected, got);
+        }
+    }
+
+    @Test
     void publishBodiesArrivingInPiecesOnOneKeepAliveConnectionAreEachReadWhole() throws Exception {
         publishInPiecesOnOneConnection("as.pieces", false);
     }

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A publish body that stops coming, of a declared length or chunked, is answered 408 after
+ * A publish body that stops coming, of a declared length or chunked, on the publish filter's path or bound for
+ * JAX-RS, and an admin's send to one client that stops coming, are answered 408 after
  * {@code herald.publish.body-timeout-ms}; nothing of it is delivered, even a chunked body whose chunks so far are a
  * whole JSON event.
  */
@@ -43,12 +44,37 @@ class BodyTimeoutTest {
                 Integer.toHexString(whole.length()) + "\r\n" + whole + "\r\n"); // no last chunk, ever
     }
 
-    /** Sends the headers, {@code sentNow} bytes of {@code body} and then {@code raw} if any, and never the rest. */
+    @Test
+    void aStalledBodyBoundForJaxRsIsAnswered408AndNotDelivered(URI base) throws Exception {
+        // a trailing slash: the publish filter leaves it to JAX-RS, and the body is read ahead for it
+        assertStalledAndNotDelivered(base, "stall.j", "api/channels/stall.j/events/", Map.of("Authorization",
+                PUBLISHER, "Content-Type", "application/json"), "{\"event\":\"stalled\",\"data\":1}", 10, null);
+    }
+
+    @Test
+    void aStalledAdminSendIsAnswered408AndNotDelivered(URI base) throws Exception {
+        // POST /api/clients/{id}/events to the stream that watches
+        assertStalledAndNotDelivered(base, "stall.s", null, Map.of("Authorization", "Bearer " + TestTokens.admin(),
+                "Content-Type", "application/json"), "{\"event\":\"stalled\",\"data\":1}", 10, null);
+    }
+
     private static void assertStalledAndNotDelivered(URI base, String channel, Map<String, String> headers,
                                                      String body, int sentNow, String raw) throws Exception {
-        try (SseClient stream = SseClient.open(base, "api/events?channel=" + channel, Map.of("Authorization", READER));
-             SlowUpload upload = SlowUpload.start(base, "api/channels/" + channel + "/events", headers, body,
-                     sentNow)) {
+        assertStalledAndNotDelivered(base, channel, "api/channels/" + channel + "/events", headers, body, sentNow,
+                raw);
+    }
+
+    /**
+     * Sends the headers, {@code sentNow} bytes of {@code body} and then {@code raw} if any, and never the rest, to
+     * {@code path}, or when it is null to an admin's send to the watching stream.
+     */
+    private static void assertStalledAndNotDelivered(URI base, String channel, String path,
+                                                     Map<String, String> headers, String body, int sentNow,
+                                                     String raw) throws Exception {
+        try (SseClient stream = SseClient.open(base, "api/events?channel=" + channel,
+                Map.of("Authorization", READER));
+             SlowUpload upload = SlowUpload.start(base, path != null ? path
+                     : "api/clients/" + stream.clientId() + "/events", headers, body, sentNow)) {
             assertTrue(stream.awaitCount("connected", 1, Duration.ofSeconds(10)), stream::rawText);
             if (raw != null) {
                 upload.send(raw);

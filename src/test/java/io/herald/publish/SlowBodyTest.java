@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * has worker threads (64 at most) are half-way through their bodies, other clients' requests, publishes and new
  * streams are served, and every slow publish is delivered once when its body is complete. A slow body gets the
  * same answer as a whole one, good or bad, and a refused caller is answered before its body is read. Chunked bodies
- * (no declared length) are read the same way, to their end, and held to the limit as they come. (The JAX-RS path, a
- * publish whose path is not one segment, still reads with blocking reads, on one of the up to 64 workers.)
+ * (no declared length) are read the same way, to their end, and held to the limit as they come. So are the bodies of
+ * requests that go on to JAX-RS, a publish that the publish filter leaves to it and an admin's send to one client:
+ * read ahead without a thread, then dispatched again.
  */
 @ExtendWith(EmbeddedHerald.class)
 @HeraldConfig({"herald.publish.max-bytes=4096", "herald.auth.public-channels=", "herald.limits.publish-per-second=0",
@@ -42,6 +43,8 @@ class SlowBodyTest {
             .sign();
     private static final Map<String, String> JSON = Map.of("Authorization", PUBLISHER,
             "Content-Type", "application/json");
+    private static final Map<String, String> ADMIN_JSON = Map.of("Authorization", "Bearer " + TestTokens.admin(),
+            "Content-Type", "application/json");
 
     private static List<Integer> numbers(List<SseEvent> events, String type) {
         return events.stream().filter(e -> type.equals(e.type()))
@@ -50,17 +53,20 @@ class SlowBodyTest {
 
     @Test
     void slowUploadsStallNobodyAndAreEachDeliveredOnce(URI base) throws Exception {
-        int filterPath = 70; // more than the worker threads: with blocking reads, the server would stall
-        int chunked = 50;    // with the JAX-RS path's, more than the workers too: these were read blocking before
-        int jaxRsPath = 20;  // JAX-RS reads block, but take one of up to 64 workers each
+        // each kind alone more than the worker threads: with blocking reads, the server would stall
+        int filterPath = 70;
+        int chunked = 70;
+        int jaxRsPath = 70;  // a publish the publish filter leaves to JAX-RS (a trailing slash)
+        int adminSends = 70; // POST /api/clients/{id}/events, to the reader itself
         Map<String, String> chunkedJson = Map.of("Authorization", PUBLISHER, "Content-Type", "application/json",
                 "Transfer-Encoding", "chunked");
         try (SseClient reader = SseClient.open(base, "api/events?channel=slow.*&channel=quick.*",
                 Map.of("Authorization", READER))) {
             assertTrue(reader.awaitCount("connected", 1, Duration.ofSeconds(10)), reader::rawText);
+            String readerId = reader.clientId();
             List<SlowUpload> uploads = new ArrayList<>();
             try {
-                for (int n = 0; n < filterPath + chunked + jaxRsPath; n++) {
+                for (int n = 0; n < filterPath + chunked + jaxRsPath + adminSends; n++) {
                     String body = "{\"event\":\"up\",\"data\":{\"n\":" + n + "}}";
                     if (n < filterPath) { // half of them escaped as Herald's browser library sends a ':'
                         String segment = n % 2 == 0 ? "slow.f" + n : "slow.f%3A" + n;
@@ -68,8 +74,11 @@ class SlowBodyTest {
                     } else if (n < filterPath + chunked) {
                         uploads.add(SlowUpload.start(base, "api/channels/slow.c" + n + "/events", chunkedJson, "", 0)
                                 .send(chunk(body.substring(0, 5))));
-                    } else {
+                    } else if (n < filterPath + chunked + jaxRsPath) {
                         uploads.add(SlowUpload.start(base, "api/channels/slow.j" + n + "/events/", JSON, body, 5));
+                    } else {
+                        uploads.add(SlowUpload.start(base, "api/clients/" + readerId + "/events", ADMIN_JSON, body,
+                                5));
                     }
                 }
                 // all of them hold a half-sent body now; everyone else is still served
@@ -96,6 +105,11 @@ class SlowBodyTest {
                 for (int n = 0; n < uploads.size(); n++) {
                     SlowUpload.Answer answer = uploads.get(n).answer();
                     assertEquals(201, answer.status(), "upload " + n + ": " + answer.body());
+                    if (n >= filterPath + chunked + jaxRsPath) {
+                        assertTrue(answer.body().contains("\"clientId\":\"" + readerId + "\""), answer.body());
+                        assertTrue(answer.body().contains("\"subscribers\":1"), answer.body());
+                        continue;
+                    }
                     String channel = n < filterPath ? (n % 2 == 0 ? "slow.f" : "slow.f:") + n
                             : n < filterPath + chunked ? "slow.c" + n
                             : "slow.j" + n;
@@ -106,7 +120,7 @@ class SlowBodyTest {
                     upload.close();
                 }
             }
-            int all = filterPath + chunked + jaxRsPath;
+            int all = filterPath + chunked + jaxRsPath + adminSends;
             assertTrue(reader.awaitCount("up", all, Duration.ofSeconds(15)), reader::rawText);
             Thread.sleep(300); // a duplicate would come right behind
             List<Integer> got = numbers(reader.events(), "up");
@@ -133,29 +147,38 @@ class SlowBodyTest {
                 new Call("no publish grant", Map.of("Authorization", READER, "Content-Type", "application/json"),
                         "{\"data\":1}"),
                 new Call("no token", Map.of("Content-Type", "application/json"), "{\"data\":1}"));
-        for (Call call : calls) {
-            HttpResponse<String> whole = Http.raw(base, "POST", "api/channels/slow.same/events", call.headers(),
-                    call.body());
-            SlowUpload.Answer slow;
-            try (SlowUpload upload = SlowUpload.start(base, "api/channels/slow.same/events", call.headers(),
-                    call.body(), 3)) {
-                if (List.of(401, 403, 413, 415).contains(whole.statusCode())) {
-                    // refused on its headers alone (the token, the type, the declared length): answered while the
-                    // body has not come
-                    slow = upload.answer();
-                } else {
-                    Thread.sleep(100);
-                    slow = upload.finish().answer();
-                }
+        // the publish filter's path checks the caller and the type before the body; on the JAX-RS path (a trailing
+        // slash) a token holder's body is read ahead first, so only a missing token and a declared length over the
+        // limit are answered before it comes
+        Map<String, List<Integer>> paths = Map.of("api/channels/slow.same/events", List.of(401, 403, 413, 415),
+                "api/channels/slow.same/events/", List.of(401, 413));
+        for (var path : paths.entrySet()) {
+            for (Call call : calls) {
+                assertSameAnswer(base, path.getKey(), call, path.getValue());
             }
-            assertEquals(whole.statusCode(), slow.status(), call.name() + ": " + slow.body());
-            assertEquals(whole.headers().firstValue("Content-Type").orElse(null), slow.headers().get("content-type"),
-                    call.name());
-            assertEquals(whole.headers().firstValue("WWW-Authenticate").orElse(null),
-                    slow.headers().get("www-authenticate"), call.name());
-            String id = "\"id\":\"[^\"]+\"";
-            assertEquals(whole.body().replaceAll(id, "ID"), slow.body().replaceAll(id, "ID"), call.name());
         }
+    }
+
+    private static void assertSameAnswer(URI base, String path, Call call, List<Integer> early) throws Exception {
+        HttpResponse<String> whole = Http.raw(base, "POST", path, call.headers(), call.body());
+        SlowUpload.Answer slow;
+        try (SlowUpload upload = SlowUpload.start(base, path, call.headers(), call.body(), 3)) {
+            if (early.contains(whole.statusCode())) {
+                // refused on its headers alone: answered while the body has not come
+                slow = upload.answer();
+            } else {
+                Thread.sleep(100);
+                slow = upload.finish().answer();
+            }
+        }
+        String name = path + ", " + call.name();
+        assertEquals(whole.statusCode(), slow.status(), name + ": " + slow.body());
+        assertEquals(whole.headers().firstValue("Content-Type").orElse(null), slow.headers().get("content-type"),
+                name);
+        assertEquals(whole.headers().firstValue("WWW-Authenticate").orElse(null),
+                slow.headers().get("www-authenticate"), name);
+        String id = "\"id\":\"[^\"]+\"";
+        assertEquals(whole.body().replaceAll(id, "ID"), slow.body().replaceAll(id, "ID"), name);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.herald.publish;
+package io.herald.http;
 
 import io.herald.api.ApiException;
 import io.herald.api.JsonBody;
@@ -16,7 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reads a publish body that has not fully arrived, without holding a thread while it comes: the servlet's
+ * Reads a request body that has not fully arrived, without holding a thread while it comes: the servlet's
  * non-blocking input ({@link ReadListener}), so clients that send their body slowly cannot tie up the container's
  * request threads and stall everyone else's requests (docs/performance.md, "Slow request bodies"). The body goes to
  * {@code whenRead} on whichever container thread read its last byte; a body not complete within the async timeout is
@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  * last chunk has been received, what it holds is read without another {@code isReady()}), a read that returns
  * {@code -1} (Undertow), or {@code onAllDataRead}.
  */
-final class AsyncBody implements ReadListener, AsyncListener {
+public final class AsyncBody implements ReadListener, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(AsyncBody.class.getName());
     private static final int INITIAL = 8192;
@@ -63,7 +63,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
      * {@code whenRead} gets it and must answer and {@link AsyncContext#complete()}; refusals are answered and
      * completed here.
      */
-    static void read(AsyncContext async, ServletInputStream in, int length, long timeoutMs,
+    public static void read(AsyncContext async, ServletInputStream in, int length, long timeoutMs,
                      Consumer<byte[]> whenRead) {
         start(new AsyncBody(async, in, length, length, whenRead), timeoutMs);
     }
@@ -72,7 +72,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
      * Starts reading a body without a declared length to its end, refusing it with {@code 413} once it holds more
      * than {@code maxBytes}; otherwise as {@link #read}.
      */
-    static void readToEnd(AsyncContext async, ServletInputStream in, long maxBytes, long timeoutMs,
+    public static void readToEnd(AsyncContext async, ServletInputStream in, long maxBytes, long timeoutMs,
                           Consumer<byte[]> whenRead) {
         start(new AsyncBody(async, in, -1, Math.min(maxBytes, Integer.MAX_VALUE - 16), whenRead), timeoutMs);
     }
@@ -234,7 +234,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
         }
     }
 
-    static void completeQuietly(AsyncContext async) {
+    public static void completeQuietly(AsyncContext async) {
         try {
             async.complete();
         } catch (IllegalStateException e) {
