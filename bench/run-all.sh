@@ -31,6 +31,12 @@
 #   STORM_WARMUPS=1  reconnect: unmeasured storms (drop, publish, resume) before the measured one, so a JVM server
 #                    has compiled its resume path, as one that has seen clients reconnect before has
 #   JVM_OPTS="-XX:+UseParallelGC -Xmx2g"  both JVM servers' options (HERALD_OPTS overrides Herald's alone)
+#   SLOW_JVM_OPTS="-Xms2g -Xmn64m -XX:+AlwaysPreTouch"  added to both JVM servers' options in the slow scenario only:
+#                    the latency heap of docs/deploy.md (a fixed, pretouched heap with a small young generation).
+#                    With the default heap the young collections there copy the history ring's newest 8 KiB events
+#                    into memory not touched before, 40-450 ms each, every 20-70 s, and where one falls decides the
+#                    others' p99 change (-56% to +43% between runs of the same code); with it, 5-8 ms every 5 s
+#                    (docs/performance.md, seventh round). SLOW_JVM_OPTS=none adds nothing
 #   Server ports stay below 20000: the local port range is set to 20000-64000 so clients never take them.
 #   P99_LIMIT_MS=100  fan-out: the highest rate whose p99 (and every lower step's) stays within this is reported
 #   P99_ABORT_MS=5000 fan-out: steps go on past P99_LIMIT_MS; they stop when p99 passes this or deliveries fall
@@ -91,6 +97,8 @@ fi
 JAVA_AOT=${JAVA_AOT:-}
 HERALD_LAUNCHER_AOT_CMD=${HERALD_LAUNCHER_AOT_CMD:-"env JAVA='$JAVA_AOT' JAVA_OPTS='$HERALD_OPTS $HERALD_PROPS' HERALD_HOME='$REPO/target' HERALD_CDS='$RUNDIR/herald.aot' '$REPO/server-configs/embedded/herald.sh'"}
 PLAIN_CMD=${PLAIN_CMD:-"java $JVM_OPTS -cp '$BENCH/target/classes:$BENCH/target/lib/*' io.herald.bench.PlainPeer \$PORT"}
+SLOW_JVM_OPTS=${SLOW_JVM_OPTS:-"-Xms2g -Xmn64m -XX:+AlwaysPreTouch"}
+[ "$SLOW_JVM_OPTS" = none ] && SLOW_JVM_OPTS=""
 mkdir -p "$RUNDIR"
 
 if [ -z "${NO_BUILD:-}" ]; then mvn -B -q -f "$BENCH/pom.xml" -DskipTests package; fi
@@ -132,8 +140,21 @@ wait_port() { # port seconds
 herald_extra_opts() { # scenario
   [ "${HERALD_EXTRA_OPTS:-}" = none ] && return 0
   case $1 in
-    slow) echo "-Dherald.client.queue-size=128" ;;
+    slow) echo "$(jvm_extra_opts slow) -Dherald.client.queue-size=128" ;;
   esac
+}
+
+# JVM options both JVM servers get in one scenario (before their main class)
+jvm_extra_opts() { # scenario
+  case $1 in
+    slow) echo "$SLOW_JVM_OPTS" ;;
+  esac
+}
+
+plain_cmd() { # scenario port
+  local cmd=${PLAIN_CMD//\$PORT/$2} extra main=io.herald.bench.PlainPeer
+  extra=$(jvm_extra_opts "$1")
+  if [ -n "$extra" ] && [[ " $cmd " == *" $main "* ]]; then echo "${cmd/ $main/ $extra $main}"; else echo "$cmd"; fi
 }
 
 herald_cmd() { # scenario port
@@ -157,7 +178,7 @@ start_server() { # target scenario -> sets SERVER_PID, PORT, URL
   local t=$1 log="$RUNDIR/$t-$2-server.log"
   case $t in
     herald) PORT=$HERALD_PORT; cmd=$(herald_cmd "$2" "$PORT") ;;
-    plain)  PORT=$PLAIN_PORT;  cmd=${PLAIN_CMD//\$PORT/$PORT} ;;
+    plain)  PORT=$PLAIN_PORT;  cmd=$(plain_cmd "$2" "$PORT") ;;
     nchan)  PORT=$NCHAN_PORT;  cmd=$(nchan_cmd "$2" "$PORT") ;;
   esac
   taskset -c "$SERVER_CPU" bash -c "ulimit -n 20000 2>/dev/null; exec $cmd" > "$log" 2>&1 &

@@ -17,7 +17,8 @@
 #   HERALD_CDS    the archive file (default: $HERALD_HOME/herald-cds.jsa, or herald-jdk<N>.aot on JDK N >= 25);
 #                 HERALD_CDS=off starts without one
 #   JAVA          the java binary (default: java on the PATH)
-#   JAVA_OPTS     JVM options (default: -XX:+UseParallelGC)
+#   JAVA_OPTS     JVM options (default: -XX:+UseParallelGC); for steady latency with a large history, a fixed,
+#                 pretouched heap with a small young generation (docs/deploy.md, "A heap for steady latency")
 #   HERALD_TRAIN_PORT  a free port for the training start (default 17080)
 # Herald's own settings come as usual: HERALD_* environment variables or -Dherald.* in JAVA_OPTS.
 set -euo pipefail
