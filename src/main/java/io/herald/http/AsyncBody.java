@@ -7,6 +7,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -58,23 +59,45 @@ public final class AsyncBody implements ReadListener, AsyncListener {
         this.buf = new byte[declared >= 0 ? declared : (int) Math.min(INITIAL, maxBytes + 1)];
     }
 
-    /**
-     * Starts reading a body of {@code length} bytes (at most the publish limit, checked by the caller):
-     * {@code whenRead} gets it and must answer and {@link AsyncContext#complete()}; refusals are answered and
-     * completed here.
-     */
-    public static void read(AsyncContext async, ServletInputStream in, int length, long timeoutMs,
-                     Consumer<byte[]> whenRead) {
-        start(new AsyncBody(async, in, length, length, whenRead), timeoutMs);
+    /** What gets a body read ahead, with the request's async context, which it must complete or dispatch. */
+    public interface WhenRead {
+        void accept(AsyncContext async, byte[] body);
     }
 
     /**
-     * Starts reading a body without a declared length to its end, refusing it with {@code 413} once it holds more
-     * than {@code maxBytes}; otherwise as {@link #read}.
+     * Whether the body of {@code request} has a declared length and is all here already, so reading it cannot block
+     * (a small body usually comes in the packet of its headers; an empty one always does).
      */
-    public static void readToEnd(AsyncContext async, ServletInputStream in, long maxBytes, long timeoutMs,
-                          Consumer<byte[]> whenRead) {
-        start(new AsyncBody(async, in, -1, Math.min(maxBytes, Integer.MAX_VALUE - 16), whenRead), timeoutMs);
+    public static boolean wholeBodyHere(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        return length >= 0 && request.getInputStream().available() >= length;
+    }
+
+    /**
+     * Reads the body of {@code request} without holding this thread: one whose declared length is over
+     * {@code maxBytes} is answered {@code 413} at once (and its connection closed, the body never read); otherwise
+     * the request goes asynchronous ({@link Dispatch#goingAsync()}) and the body, of its declared length or to its
+     * end (refused {@code 413} once it holds more than {@code maxBytes}), goes to {@code whenRead}, which must
+     * answer and complete, or dispatch. Stalls and errors are answered and completed here.
+     */
+    public static void readAhead(HttpServletRequest request, HttpServletResponse response, long maxBytes,
+                                 long timeoutMs, WhenRead whenRead) throws IOException {
+        long length = request.getContentLengthLong();
+        if (length > maxBytes) {
+            response.setHeader("Connection", "close"); // the body is never read
+            JsonBody.tooLarge(maxBytes).writeTo(response);
+            return;
+        }
+        AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
+        AsyncContext async = request.startAsync(request, response);
+        async.addListener(dispatchEnds);
+        ServletInputStream in = request.getInputStream();
+        Consumer<byte[]> body = bytes -> whenRead.accept(async, bytes);
+        if (length < 0) {
+            start(new AsyncBody(async, in, -1, Math.min(maxBytes, Integer.MAX_VALUE - 16), body), timeoutMs);
+        } else {
+            start(new AsyncBody(async, in, (int) length, length, body), timeoutMs);
+        }
     }
 
     private static void start(AsyncBody body, long timeoutMs) {

@@ -1,18 +1,14 @@
 package io.herald.http;
 
 import io.herald.api.ApiException;
-import io.herald.api.JsonBody;
 import io.herald.auth.Caller;
 import io.herald.auth.CurrentRequest;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebFilter;
@@ -21,7 +17,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
-import java.util.function.Consumer;
 
 /**
  * Reads the body of a request bound for a JAX-RS resource before the resource runs, without holding a request
@@ -62,32 +57,17 @@ public class RequestBodyFilter implements Filter {
             return;
         }
         HttpServletRequest request = (HttpServletRequest) req;
-        if (!mayHaveBody(request) || !request.isAsyncSupported() || bodyHere(request) || !holdsToken(request)) {
+        if (!mayHaveBody(request) || !request.isAsyncSupported() || AsyncBody.wholeBodyHere(request)
+                || !holdsToken(request)) {
             chain.doFilter(req, res);
-            return;
-        }
-        HttpServletResponse response = (HttpServletResponse) res;
-        long length = request.getContentLengthLong();
-        if (length > maxBytes) {
-            response.setHeader("Connection", "close"); // the body is never read
-            JsonBody.tooLarge(maxBytes).writeTo(response);
             return;
         }
         String remoteAddr = request.getRemoteAddr();
         String remoteHost = request.getRemoteHost();
-        AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
-        AsyncContext async = request.startAsync(request, response);
-        async.addListener(dispatchEnds);
-        Consumer<byte[]> whenRead = body -> {
+        AsyncBody.readAhead(request, (HttpServletResponse) res, maxBytes, bodyTimeoutMs, (async, body) -> {
             request.setAttribute(BODY, new BufferedBody(body, remoteAddr, remoteHost));
             async.dispatch();
-        };
-        ServletInputStream in = request.getInputStream();
-        if (length < 0) {
-            AsyncBody.readToEnd(async, in, maxBytes, bodyTimeoutMs, whenRead);
-        } else {
-            AsyncBody.read(async, in, (int) length, bodyTimeoutMs, whenRead);
-        }
+        });
     }
 
     /** The second pass: the resource gets the body read on the first, and the interceptors the request. */
@@ -116,12 +96,6 @@ public class RequestBodyFilter implements Filter {
         // HTTP/1.x has a body only with a length or a transfer coding; HTTP/2 may send one with neither
         return request.getContentLengthLong() != 0 && (request.getContentLengthLong() > 0
                 || request.getHeader("Transfer-Encoding") != null || !request.getProtocol().startsWith("HTTP/1"));
-    }
-
-    /** Whether a body of a declared length has fully arrived, so reading it cannot block. */
-    private static boolean bodyHere(HttpServletRequest request) throws IOException {
-        long length = request.getContentLengthLong();
-        return length > 0 && request.getInputStream().available() >= length;
     }
 
     /**

@@ -1,20 +1,16 @@
 package io.herald.publish;
 
 import io.herald.api.ApiException;
-import io.herald.api.JsonBody;
 import io.herald.auth.CurrentRequest;
 import io.herald.drain.InFlightFilter;
 import io.herald.history.BrokerUnavailableException;
 import io.herald.http.AsyncBody;
 import io.herald.http.CorsFilter;
-import io.herald.http.Dispatch;
 import io.herald.http.FilterMarks;
 import io.herald.http.RequestContextFilter;
 import io.herald.metrics.AuthFailureFilter;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -30,7 +26,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -84,8 +79,7 @@ public class PublishFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) res;
         String contentType = request.getHeader("Content-Type");
         ServletInputStream in = request.getInputStream();
-        long length = request.getContentLengthLong();
-        if (!request.isAsyncSupported() || (length >= 0 && wholeBodyHere(in, length))) {
+        if (!request.isAsyncSupported() || AsyncBody.wholeBodyHere(request)) {
             answer(response, () -> batch ? publishing.publishBatch(contentType, in)
                     : publishing.publish(channel, contentType, in));
             return;
@@ -103,16 +97,7 @@ public class PublishFilter implements Filter {
         if (!accepted) {
             return;
         }
-        long maxBytes = publishing.maxBytes();
-        if (length > maxBytes) { // a body without a declared length (-1) is held to the limit as it comes
-            response.setHeader("Connection", "close"); // the body is never read
-            JsonBody.tooLarge(maxBytes).writeTo(response);
-            return;
-        }
-        AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
-        AsyncContext async = request.startAsync(request, response);
-        async.addListener(dispatchEnds);
-        Consumer<byte[]> whenRead = body -> {
+        AsyncBody.readAhead(request, response, publishing.maxBytes(), bodyTimeoutMs, (async, body) -> {
             current.set(request); // the interceptors find the caller's token through it, on this thread too
             try {
                 var bytes = new ByteArrayInputStream(body);
@@ -124,20 +109,7 @@ public class PublishFilter implements Filter {
                 current.clear();
                 AsyncBody.completeQuietly(async);
             }
-        };
-        if (length < 0) {
-            AsyncBody.readToEnd(async, in, maxBytes, bodyTimeoutMs, whenRead);
-        } else {
-            AsyncBody.read(async, in, (int) length, bodyTimeoutMs, whenRead);
-        }
-    }
-
-    /**
-     * Whether a body of the declared {@code length} is all here already, so reading it cannot block (a small
-     * publish usually comes in the packet of its headers; an empty one always does).
-     */
-    private static boolean wholeBodyHere(ServletInputStream in, long length) throws IOException {
-        return in.available() >= length;
+        });
     }
 
     /**
