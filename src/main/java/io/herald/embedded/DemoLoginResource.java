@@ -40,6 +40,9 @@ import java.util.Optional;
 @Path("demo/login")
 public class DemoLoginResource {
 
+    /** The most a login body may hold: {@code {"name": "..."}}. */
+    static final int MAX_BODY = 4096;
+
     @Inject
     @ConfigProperty(name = DemoProfile.KEY, defaultValue = "prod")
     String profile;
@@ -58,7 +61,7 @@ public class DemoLoginResource {
         if (!DemoProfile.NAME.equals(profile) || secret.isEmpty()) {
             throw ApiException.notFound("not_found", "There is no demo login outside the demo profile");
         }
-        String subject = subject(JsonBody.readText(body, 4096));
+        String subject = subject(JsonBody.readText(body, MAX_BODY));
         Instant expires = Instant.now().plusMillis(ttlMs);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(subject)

@@ -11,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -21,7 +19,6 @@ import org.glassfish.grizzly.CloseType;
 import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnection;
-import org.glassfish.grizzly.servlet.HttpServletRequestImpl;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -70,7 +67,7 @@ public class GrizzlyDirectStreams extends DirectStreams {
         if (!enabled || request.isSecure() || !"HTTP/1.1".equals(request.getProtocol())) {
             return null;
         }
-        Request grizzly = grizzlyRequest(request);
+        Request grizzly = GrizzlyRequests.of(request);
         if (grizzly == null || !(grizzly.getConnection() instanceof TCPNIOConnection tcp)) {
             return null;
         }
@@ -97,14 +94,6 @@ public class GrizzlyDirectStreams extends DirectStreams {
                 ? Connection.CloseReason.CLIENT_GONE : Connection.CloseReason.WRITE_FAILED);
         tcp.addCloseListener(gone);
         return out;
-    }
-
-    private static Request grizzlyRequest(ServletRequest request) {
-        ServletRequest r = request;
-        while (r instanceof ServletRequestWrapper wrapper) {
-            r = wrapper.getRequest();
-        }
-        return r instanceof HttpServletRequestImpl impl ? impl.getRequest() : null;
     }
 
     /** Queues a detached stream for {@link IdleTimerRelease}, whose sweep starts with the first detached stream. */

@@ -23,8 +23,8 @@ import java.util.logging.Logger;
  * {@code whenRead} on whichever container thread read its last byte; a body not complete within the async timeout is
  * answered {@code 408}, one that ends short of its declared length {@code 400}, one without a declared length
  * (chunked, or HTTP/2 without {@code content-length}) that grows past the limit {@code 413}. A refusal says
- * {@code Connection: close}, since the rest of the body is never read (Grizzly still keeps such a connection until
- * its idle timeout, holding a socket but no thread).
+ * {@code Connection: close}, since the rest of the body is never read, and has the runtime close the connection
+ * with the answer ({@link UnreadBodies}) rather than wait for the rest.
  * <p>
  * A body of a declared length is complete when that length has been read; reading stops there without asking
  * {@code isReady()} again. Grizzly's input would otherwise register a wait for more data after the last byte and
@@ -40,6 +40,7 @@ public final class AsyncBody implements ReadListener, AsyncListener {
 
     private final AsyncContext async;
     private final ServletInputStream in;
+    private final UnreadBodies unread;
     private final Consumer<byte[]> whenRead;
     /** The declared length, or -1 when the body has none. */
     private final int declared;
@@ -49,10 +50,11 @@ public final class AsyncBody implements ReadListener, AsyncListener {
     private int len;
     private boolean done;
 
-    private AsyncBody(AsyncContext async, ServletInputStream in, int declared, long maxBytes,
+    private AsyncBody(AsyncContext async, ServletInputStream in, UnreadBodies unread, int declared, long maxBytes,
                       Consumer<byte[]> whenRead) {
         this.async = async;
         this.in = in;
+        this.unread = unread;
         this.whenRead = whenRead;
         this.declared = declared;
         this.maxBytes = maxBytes;
@@ -75,15 +77,18 @@ public final class AsyncBody implements ReadListener, AsyncListener {
 
     /**
      * Reads the body of {@code request} without holding this thread: one whose declared length is over
-     * {@code maxBytes} is answered {@code 413} at once (and its connection closed, the body never read); otherwise
+     * {@code maxBytes} is answered {@code 413} at once (and its connection closed by {@code unread}, the body never
+     * read); otherwise
      * the request goes asynchronous ({@link Dispatch#goingAsync()}) and the body, of its declared length or to its
      * end (refused {@code 413} once it holds more than {@code maxBytes}), goes to {@code whenRead}, which must
-     * answer and complete, or dispatch. Stalls and errors are answered and completed here.
+     * answer and complete, or dispatch. Stalls and errors are answered and completed here, and their connections
+     * closed by {@code unread}.
      */
     public static void readAhead(HttpServletRequest request, HttpServletResponse response, long maxBytes,
-                                 long timeoutMs, WhenRead whenRead) throws IOException {
+                                 long timeoutMs, UnreadBodies unread, WhenRead whenRead) throws IOException {
         long length = request.getContentLengthLong();
         if (length > maxBytes) {
+            unread.closeWithAnswer(request);
             response.setHeader("Connection", "close"); // the body is never read
             JsonBody.tooLarge(maxBytes).writeTo(response);
             return;
@@ -94,9 +99,9 @@ public final class AsyncBody implements ReadListener, AsyncListener {
         ServletInputStream in = request.getInputStream();
         Consumer<byte[]> body = bytes -> whenRead.accept(async, bytes);
         if (length < 0) {
-            start(new AsyncBody(async, in, -1, Math.min(maxBytes, Integer.MAX_VALUE - 16), body), timeoutMs);
+            start(new AsyncBody(async, in, unread, -1, Math.min(maxBytes, Integer.MAX_VALUE - 16), body), timeoutMs);
         } else {
-            start(new AsyncBody(async, in, (int) length, length, body), timeoutMs);
+            start(new AsyncBody(async, in, unread, (int) length, length, body), timeoutMs);
         }
     }
 
@@ -247,6 +252,7 @@ public final class AsyncBody implements ReadListener, AsyncListener {
         try {
             HttpServletResponse response = (HttpServletResponse) async.getResponse();
             if (!response.isCommitted()) {
+                unread.closeWithAnswer(async.getRequest());
                 response.setHeader("Connection", "close"); // the rest of the body is never read
                 refusal.writeTo(response);
             }

@@ -25,7 +25,7 @@ import java.io.IOException;
  * token holders uploading slowly would take every thread and stall everyone else's requests.
  * <p>
  * A body that is all here already, or a request without a token (which the resources refuse before they read a
- * body), goes straight on. Otherwise the body is read with the servlet's non-blocking input ({@link AsyncBody}: 408
+ * body; {@link AnonymousBodies} names the exceptions, such as the embedded demo login), goes straight on. Otherwise the body is read with the servlet's non-blocking input ({@link AsyncBody}: 408
  * when it stalls, 413 once past {@code herald.publish.max-bytes}), and the request is dispatched again
  * ({@code AsyncContext.dispatch()}, {@link DispatcherType#ASYNC}); on that pass this filter hands the resource the
  * body it holds. It is the last of Herald's filters, so the others see each request once, and is mapped for
@@ -43,6 +43,10 @@ public class RequestBodyFilter implements Filter {
     @Inject
     CurrentRequest current;
     @Inject
+    UnreadBodies unread;
+    @Inject
+    AnonymousBodies anonymous;
+    @Inject
     @ConfigProperty(name = "herald.publish.max-bytes", defaultValue = "65536")
     long maxBytes;
     @Inject
@@ -57,14 +61,16 @@ public class RequestBodyFilter implements Filter {
             return;
         }
         HttpServletRequest request = (HttpServletRequest) req;
-        if (!mayHaveBody(request) || !request.isAsyncSupported() || AsyncBody.wholeBodyHere(request)
-                || !holdsToken(request)) {
+        long limit = !mayHaveBody(request) || !request.isAsyncSupported() || AsyncBody.wholeBodyHere(request) ? 0
+                : holdsToken(request) ? maxBytes
+                : anonymous.readAheadLimit(request);
+        if (limit <= 0) {
             chain.doFilter(req, res);
             return;
         }
         String remoteAddr = request.getRemoteAddr();
         String remoteHost = request.getRemoteHost();
-        AsyncBody.readAhead(request, (HttpServletResponse) res, maxBytes, bodyTimeoutMs, (async, body) -> {
+        AsyncBody.readAhead(request, (HttpServletResponse) res, limit, bodyTimeoutMs, unread, (async, body) -> {
             request.setAttribute(BODY, new BufferedBody(body, remoteAddr, remoteHost));
             async.dispatch();
         });
@@ -100,8 +106,8 @@ public class RequestBodyFilter implements Filter {
 
     /**
      * Whether the request carries a valid token. Without one the resources refuse it before they read its body
-     * (an invalid one with the same {@code 401}), so it needs no buffer; the anonymous demo login reads its small
-     * body as before.
+     * (an invalid one with the same {@code 401}), so it needs no buffer, unless {@link AnonymousBodies} says
+     * otherwise.
      */
     private boolean holdsToken(HttpServletRequest request) {
         try {

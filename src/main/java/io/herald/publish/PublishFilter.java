@@ -8,6 +8,7 @@ import io.herald.http.AsyncBody;
 import io.herald.http.CorsFilter;
 import io.herald.http.FilterMarks;
 import io.herald.http.RequestContextFilter;
+import io.herald.http.UnreadBodies;
 import io.herald.metrics.AuthFailureFilter;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -60,6 +61,8 @@ public class PublishFilter implements Filter {
     @Inject
     CurrentRequest current;
     @Inject
+    UnreadBodies unread;
+    @Inject
     @ConfigProperty(name = "herald.publish.body-timeout-ms", defaultValue = "30000")
     long bodyTimeoutMs;
 
@@ -97,7 +100,7 @@ public class PublishFilter implements Filter {
         if (!accepted) {
             return;
         }
-        AsyncBody.readAhead(request, response, publishing.maxBytes(), bodyTimeoutMs, (async, body) -> {
+        AsyncBody.readAhead(request, response, publishing.maxBytes(), bodyTimeoutMs, unread, (async, body) -> {
             current.set(request); // the interceptors find the caller's token through it, on this thread too
             try {
                 var bytes = new ByteArrayInputStream(body);

@@ -84,6 +84,8 @@ class BodyTimeoutTest {
             assertEquals("{\"error\":\"body_timeout\",\"message\":\"The request body did not arrive within 1000 ms\"}",
                     answer.body());
             assertEquals("close", answer.headers().get("connection"));
+            // the rest of the body is never read: the connection is closed, not held to an idle timeout
+            assertTrue(upload.closedByServerWithin(Duration.ofSeconds(3)), "the connection is still open");
             Thread.sleep(300);
             assertFalse(stream.rawText().contains("stalled"), stream::rawText);
         }

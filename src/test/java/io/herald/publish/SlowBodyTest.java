@@ -170,6 +170,11 @@ class SlowBodyTest {
                 Thread.sleep(100);
                 slow = upload.finish().answer();
             }
+            if (slow.status() == 413) {
+                // a body over the limit is never read: its connection ends with the answer
+                assertTrue(upload.closedByServerWithin(Duration.ofSeconds(3)), path + ", " + call.name()
+                        + ": the connection is still open");
+            }
         }
         String name = path + ", " + call.name();
         assertEquals(whole.statusCode(), slow.status(), name + ": " + slow.body());
@@ -203,6 +208,7 @@ class SlowBodyTest {
                 assertEquals("{\"error\":\"payload_too_large\",\"message\":\"The request body is over the limit of "
                         + "4096 bytes\"}", answer.body());
                 assertEquals("close", answer.headers().get("connection"));
+                assertTrue(big.closedByServerWithin(Duration.ofSeconds(3)), "the connection is still open");
             }
             assertTrue(reader.awaitCount("c", 1, Duration.ofSeconds(10)), reader::rawText);
             Thread.sleep(300);

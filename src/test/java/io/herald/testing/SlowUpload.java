@@ -71,6 +71,25 @@ public final class SlowUpload implements AutoCloseable {
         return read(socket.getInputStream());
     }
 
+    /**
+     * Whether the server closes the connection within {@code within} after its answer: the next read sees the end
+     * of the stream (or a reset) and no bytes. False if the connection is still open when the time is up.
+     */
+    public boolean closedByServerWithin(java.time.Duration within) throws IOException {
+        socket.setSoTimeout((int) within.toMillis());
+        try {
+            int next = socket.getInputStream().read();
+            if (next >= 0) {
+                throw new IOException("the server sent more after its answer: " + (char) next);
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset: closed too
+        }
+    }
+
     private static Answer read(InputStream in) throws IOException {
         String status = line(in);
         Map<String, String> headers = new java.util.LinkedHashMap<>();

@@ -1,0 +1,28 @@
+package io.herald.embedded;
+
+import io.herald.http.UnreadBodies;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.servlet.ServletRequest;
+import org.glassfish.grizzly.http.server.Request;
+
+/**
+ * The embedded runtime's close of a refused body's connection. When a response completes before its request's
+ * body has been read, Grizzly reads and discards the rest of the body before it honours {@code Connection: close},
+ * so a client that never sends the rest would keep its socket until the keep-alive idle timeout. Marking the
+ * request's content broken makes Grizzly close the connection as soon as the answer is written.
+ */
+@ApplicationScoped
+@Alternative
+@Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
+public class GrizzlyUnreadBodies extends UnreadBodies {
+
+    @Override
+    public void closeWithAnswer(ServletRequest request) {
+        Request grizzly = GrizzlyRequests.of(request);
+        if (grizzly != null) {
+            grizzly.getRequest().setContentBroken(true);
+        }
+    }
+}
