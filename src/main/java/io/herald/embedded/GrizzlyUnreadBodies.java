@@ -11,7 +11,8 @@ import org.glassfish.grizzly.http.server.Request;
  * The embedded runtime's close of a refused body's connection. When a response completes before its request's
  * body has been read, Grizzly reads and discards the rest of the body before it honours {@code Connection: close},
  * so a client that never sends the rest would keep its socket until the keep-alive idle timeout. Marking the
- * request's content broken makes Grizzly close the connection as soon as the answer is written.
+ * request's content broken makes Grizzly close the connection as soon as the answer is written. HTTP/1.x only: an
+ * HTTP/2 connection carries other streams.
  */
 @ApplicationScoped
 @Alternative
@@ -20,6 +21,9 @@ public class GrizzlyUnreadBodies extends UnreadBodies {
 
     @Override
     public void closeWithAnswer(ServletRequest request) {
+        if (!request.getProtocol().startsWith("HTTP/1")) {
+            return; // an HTTP/2 stream shares its connection with others; the container ends the stream alone
+        }
         Request grizzly = GrizzlyRequests.of(request);
         if (grizzly != null) {
             grizzly.getRequest().setContentBroken(true);
