@@ -130,7 +130,7 @@ class ServerConfigIT {
         String log = payaraLog();
         String http = "configs.config.server-config.network-config.protocols.protocol.http-listener.http.";
         for (String expected : List.of(http + "http2-enabled=true", http + "http2-max-concurrent-streams=200",
-                http + "request-timeout-seconds=-1", http + "timeout-seconds=30", http + "max-swallowing-input-bytes=0",
+                http + "request-timeout-seconds=-1", http + "timeout-seconds=30",
                 "configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-thread-pool-size=64",
                 "resources.managed-scheduled-executor-service.concurrent/__defaultManagedScheduledExecutorService.core-pool-size=2",
                 "Boot Command get-config-property returned with result SUCCESS : PlainTextActionReporterSUCCESS10000")) {
