@@ -7,6 +7,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -88,9 +89,7 @@ public final class AsyncBody implements ReadListener, AsyncListener {
                                  long timeoutMs, UnreadBodies unread, WhenRead whenRead) throws IOException {
         long length = request.getContentLengthLong();
         if (length > maxBytes) {
-            unread.closeWithAnswer(request);
-            response.setHeader("Connection", "close"); // the body is never read
-            JsonBody.tooLarge(maxBytes).writeTo(response);
+            answerUnread(unread, request, response, JsonBody.tooLarge(maxBytes));
             return;
         }
         AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
@@ -252,15 +251,24 @@ public final class AsyncBody implements ReadListener, AsyncListener {
         try {
             HttpServletResponse response = (HttpServletResponse) async.getResponse();
             if (!response.isCommitted()) {
-                unread.closeWithAnswer(async.getRequest());
-                response.setHeader("Connection", "close"); // the rest of the body is never read
-                refusal.writeTo(response);
+                answerUnread(unread, async.getRequest(), response, refusal);
             }
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "A refusal could not be written", e);
         } finally {
             completeQuietly(async);
         }
+    }
+
+    /**
+     * Answers a request whose body is not read (or not all of it) with {@code refusal}: {@code Connection: close},
+     * and the runtime closes the connection with the answer rather than wait for the rest.
+     */
+    private static void answerUnread(UnreadBodies unread, ServletRequest request, HttpServletResponse response,
+                                     ApiException refusal) throws IOException {
+        unread.closeWithAnswer(request);
+        response.setHeader("Connection", "close");
+        refusal.writeTo(response);
     }
 
     public static void completeQuietly(AsyncContext async) {

@@ -115,6 +115,11 @@ public final class Report {
         return null;
     }
 
+    /** Whether a fan-out step kept up: at least 80% of rate x subscribers delivered (Bench's rule). */
+    static boolean keptUp(Map<String, Object> step) {
+        return d(step.get("deliveriesPerSec")) >= 0.8 * d(step.get("expectedDeliveriesPerSec"));
+    }
+
     /**
      * The highest-rate step within the run's p99 limit that kept up (80% of rate x subscribers), whatever the steps
      * below it did: on a VM a write can cost more when the core idles between events (10.7 us at 1 event/s against
@@ -126,8 +131,7 @@ public final class Report {
         double limit = l instanceof Number n ? n.doubleValue() : 100;
         Map<String, Object> best = null;
         for (Map<String, Object> s : steps(r)) {
-            boolean keptUp = d(s.get("deliveriesPerSec")) >= 0.8 * d(s.get("expectedDeliveriesPerSec"));
-            if (keptUp && d(g(s, "latencyMs.p99")) <= limit && (best == null || d(s.get("rate")) > d(best.get("rate")))) best = s;
+            if (keptUp(s) && d(g(s, "latencyMs.p99")) <= limit && (best == null || d(s.get("rate")) > d(best.get("rate")))) best = s;
         }
         return best;
     }
