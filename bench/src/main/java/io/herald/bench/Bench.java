@@ -158,6 +158,7 @@ public final class Bench {
         try (LoadGen lg = new LoadGen(target, channels, o); Fleet subs = Fleet.start(c, lg)) {
             // ---- connect everything
             long t0 = System.nanoTime();
+            double serverCpu0 = ProcStats.cpuSeconds(c.serverPid, c.serverChildren);
             subs.addClients(c.streams, Math.min(c.perClient, channels), stallEvery);
             waitFor(() -> subs.tally().connecting == 0, c.connectTimeout, "all connects settled");
             Map<String, Object> conn = new LinkedHashMap<>();
@@ -173,6 +174,10 @@ public final class Bench {
             conn.put("rampSeconds", (lastNs - firstNs) / 1e9);
             conn.put("connectsPerSec", est > 1 && lastNs > firstNs ? est / ((lastNs - firstNs) / 1e9) : null);
             conn.put("wallToSettleSeconds", (System.nanoTime() - t0) / 1e9);
+            // the server's own cost of opening a stream: meaningful when the load generator limits the ramp
+            double rampCpu = ProcStats.cpuSeconds(c.serverPid, c.serverChildren) - serverCpu0;
+            conn.put("serverCpuSeconds", serverCpu0 < 0 ? null : rampCpu);
+            conn.put("serverCpuUsPerConnect", serverCpu0 < 0 || est == 0 ? null : rampCpu * 1e6 / est);
             res.put("connect", conn);
             System.err.printf(Locale.ROOT, "[%s/%s] %d/%d streams up in %.1fs%n", c.target, c.scenario, est, c.streams, (lastNs - firstNs) / 1e9);
             sleep(c.warmup);

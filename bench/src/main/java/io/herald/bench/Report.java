@@ -182,7 +182,8 @@ public final class Report {
         by.values().forEach(m -> targets.addAll(m.keySet()));
         Map<String, List<Row>> metrics = new LinkedHashMap<>();
         List<Row> idle = new ArrayList<>(List.of(rows(
-                "connect.established|streams held", "connect.connectsPerSec|connects/s", "server.rssKbAfter|RSS KiB",
+                "connect.established|streams held", "connect.connectsPerSec|connects/s",
+                "connect.serverCpuUsPerConnect|server CPU us/connect", "server.rssKbAfter|RSS KiB",
                 "results.serverHeapKbAfterGc|heap after GC KiB")));
         // growth per held stream: after minus before connecting, over the streams held
         idle.add(new Row("RSS growth per stream KiB", r -> perStream(r, "results.serverRssKb", "server.rssKbBefore")));

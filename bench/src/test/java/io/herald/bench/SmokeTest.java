@@ -70,6 +70,10 @@ class SmokeTest {
     void everySubscriberGetsEveryEventExactlyOnce() throws Exception {
         Map<String, Object> r = runEveryEventExactlyOnce(1);
         assertTrue(((Number) Bench.path(r, "results.serverCpuSeconds")).doubleValue() > 0, "cpu read from /proc");
+        // the peer runs in this JVM, so its ramp CPU is this process's: 300 connects cost it some
+        double perConnect = ((Number) Bench.path(r, "connect.serverCpuUsPerConnect")).doubleValue();
+        assertTrue(perConnect > 0, "server CPU per connect read over the ramp: " + perConnect);
+        assertEquals(((Number) Bench.path(r, "connect.serverCpuSeconds")).doubleValue() * 1e6 / 300, perConnect, 1e-6);
     }
 
     @Test
