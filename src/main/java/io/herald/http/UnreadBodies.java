@@ -9,7 +9,8 @@ import jakarta.servlet.ServletRequest;
  * {@code Connection: close}; a container that would rather read and discard the rest of the body first keeps the
  * connection, and a client that never sends the rest, its socket, until an idle timeout. The portable default
  * leaves it to the container; the embedded runtime replaces this bean with one that has Grizzly close the
- * connection once the answer is written ({@code io.herald.embedded.GrizzlyUnreadBodies}).
+ * connection once the answer is written, or over HTTP/2, where the connection carries other streams, reset the
+ * request's stream after it ({@code io.herald.embedded.GrizzlyUnreadBodies}).
  */
 @ApplicationScoped
 public class UnreadBodies {
