@@ -175,6 +175,9 @@ public final class HeraldServer implements AutoCloseable {
                             .build()));
                 }
                 http.addListener(listener);
+                // an HTTP/2 answer given before the request's body was all sent resets that stream after it
+                http.getServerConfiguration().getMonitoringConfig().getWebServerConfig()
+                        .addProbes(new Http2EarlyAnswers());
                 if (config.getOptionalValue("herald.tls.redirect", Boolean.class).orElse(true)) {
                     redirect = new HttpServer();
                     redirect.addListener(plain);

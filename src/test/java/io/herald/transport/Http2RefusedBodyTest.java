@@ -30,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A request body refused unread over HTTP/2 (over the publish limit, of a declared length or streamed without one;
- * stalled) is answered at once, though the client has not sent all of it and has used up its flow-control window:
+ * stalled; refused on the headers alone: no token, not JSON) is answered at once, though the client has not sent all of it and has used up its flow-control window:
  * once the answer is out, the server resets the stream with {@code NO_ERROR} (RFC 9113 §8.1), after opening the
  * window for clients that read no answer before their body is sent (the JDK 17 {@code HttpClient}). The connection
  * carries other streams and goes on serving them: an event stream opened on it before gets the next event, and the
- * next requests on it are answered.
+ * next requests on it are answered. An accepted publish is not reset.
  */
 @ExtendWith(EmbeddedHerald.class)
 @HeraldConfig({"herald.tls.self-signed=true", "herald.tls.keystore=target/test-tls/h2-refused.p12",
@@ -88,6 +88,54 @@ class Http2RefusedBodyTest {
             assertAnsweredThenReset(frames);
             assertConnectionServes(h2, 3);
         }
+    }
+
+    @Test
+    void anAcceptedPublishIsNotReset(URI base) throws Exception {
+        // only refusals are reset: a publish read whole and answered 201 ends its stream with the answer alone
+        try (RawHttp2 h2 = RawHttp2.connect(TlsClients.trusting(KEYSTORE, "test-secret"), base)) {
+            byte[] body = "{\"event\":\"fine\",\"data\":1}".getBytes(StandardCharsets.UTF_8);
+            h2.headers(1, "POST", "/api/channels/h2.accepted/events", Map.of("authorization", TOKEN,
+                    "content-type", "application/json", "content-length", String.valueOf(body.length)), false);
+            h2.data(1, body, true);
+            List<RawHttp2.Frame> first = new ArrayList<>();
+            while (first.isEmpty() || !first.get(first.size() - 1).has(RawHttp2.END_STREAM)) {
+                RawHttp2.Frame frame = h2.next();
+                if (frame.stream() == 1) {
+                    first.add(frame);
+                }
+            }
+            assertEquals("201", first.get(0).headers().get(":status"), first.toString());
+            // a reset would follow the answer at once, so it would come before the answer to the next request
+            h2.headers(3, "GET", "/health/live", Map.of(), true);
+            while (true) {
+                RawHttp2.Frame frame = h2.next();
+                assertFalse(frame.stream() == 1, "nothing more on the accepted publish's stream: " + frame);
+                if (frame.stream() == 3 && frame.has(RawHttp2.END_STREAM)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    @Test
+    void answersGivenBeforeAnyOfTheBodyIsReadReachTheClientToo(URI base) throws Exception {
+        // refused on the headers alone (no token: 401; not JSON: 415), the body over the stream's window still to come
+        HttpClient client = TlsClients.client(KEYSTORE, "test-secret", HttpClient.Version.HTTP_2);
+        HttpResponse<String> anonymous = client.sendAsync(HttpRequest.newBuilder(
+                        base.resolve("api/channels/h2.anonymous/events")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(TOO_LARGE)).build(), HttpResponse.BodyHandlers.ofString())
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(HttpClient.Version.HTTP_2, anonymous.version());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        HttpResponse<String> notJson = client.sendAsync(HttpRequest.newBuilder(
+                        base.resolve("api/channels/h2.text/events")).header("Authorization", TOKEN)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(TOO_LARGE)).build(),
+                HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+        assertEquals(415, notJson.statusCode(), notJson.body());
+        HttpResponse<String> live = client.sendAsync(HttpRequest.newBuilder(base.resolve("health/live")).build(),
+                HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+        assertEquals(200, live.statusCode(), "the connection goes on: " + live.body());
     }
 
     /**
