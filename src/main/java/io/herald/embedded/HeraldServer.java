@@ -173,11 +173,11 @@ public final class HeraldServer implements AutoCloseable {
                             .maxConcurrentStreams(config.getOptionalValue("herald.http2.max-concurrent-streams",
                                     Integer.class).orElse(1000))
                             .build()));
+                    // an HTTP/2 refusal given before the request's body was all sent resets that stream after it
+                    http.getServerConfiguration().getMonitoringConfig().getWebServerConfig()
+                            .addProbes(new Http2EarlyAnswers());
                 }
                 http.addListener(listener);
-                // an HTTP/2 answer given before the request's body was all sent resets that stream after it
-                http.getServerConfiguration().getMonitoringConfig().getWebServerConfig()
-                        .addProbes(new Http2EarlyAnswers());
                 if (config.getOptionalValue("herald.tls.redirect", Boolean.class).orElse(true)) {
                     redirect = new HttpServer();
                     redirect.addListener(plain);

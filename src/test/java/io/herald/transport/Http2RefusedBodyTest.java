@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A request body refused unread over HTTP/2 (over the publish limit, of a declared length or streamed without one;
- * stalled; refused on the headers alone: no token, not JSON) is answered at once, though the client has not sent all of it and has used up its flow-control window:
- * once the answer is out, the server resets the stream with {@code NO_ERROR} (RFC 9113 §8.1), after opening the
+ * stalled; refused on the headers alone: no token, not JSON) is answered at once, though the client has not sent all
+ * of it and has used up its flow-control window: once the answer is out, the server resets the stream with {@code NO_ERROR} (RFC 9113 §8.1), after opening the
  * window for clients that read no answer before their body is sent (the JDK 17 {@code HttpClient}). The connection
  * carries other streams and goes on serving them: an event stream opened on it before gets the next event, and the
  * next requests on it are answered. An accepted publish is not reset.
@@ -70,10 +70,7 @@ class Http2RefusedBodyTest {
                     "content-type", "application/json", "content-length", String.valueOf(body.length)), false);
             // all a client may send before the server opens the window again
             h2.data(1, Arrays.copyOf(body, 65_535), false);
-            List<RawHttp2.Frame> frames = framesUntilReset(h2, 1);
-            assertEquals("413", frames.get(0).headers().get(":status"), frames.toString());
-            assertAnsweredThenReset(frames);
-            assertConnectionServes(h2, 3);
+            assertAnsweredThenResetAndConnectionServes(h2, "413");
         }
     }
 
@@ -83,10 +80,7 @@ class Http2RefusedBodyTest {
             h2.headers(1, "POST", "/api/channels/h2.stalled/events", Map.of("authorization", TOKEN,
                     "content-type", "application/json"), false);
             h2.data(1, "{\"data\":".getBytes(StandardCharsets.UTF_8), false); // and nothing more, ever
-            List<RawHttp2.Frame> frames = framesUntilReset(h2, 1);
-            assertEquals("408", frames.get(0).headers().get(":status"), frames.toString());
-            assertAnsweredThenReset(frames);
-            assertConnectionServes(h2, 3);
+            assertAnsweredThenResetAndConnectionServes(h2, "408");
         }
     }
 
@@ -98,13 +92,7 @@ class Http2RefusedBodyTest {
             h2.headers(1, "POST", "/api/channels/h2.accepted/events", Map.of("authorization", TOKEN,
                     "content-type", "application/json", "content-length", String.valueOf(body.length)), false);
             h2.data(1, body, true);
-            List<RawHttp2.Frame> first = new ArrayList<>();
-            while (first.isEmpty() || !first.get(first.size() - 1).has(RawHttp2.END_STREAM)) {
-                RawHttp2.Frame frame = h2.next();
-                if (frame.stream() == 1) {
-                    first.add(frame);
-                }
-            }
+            List<RawHttp2.Frame> first = framesUntilEnd(h2, 1);
             assertEquals("201", first.get(0).headers().get(":status"), first.toString());
             // a reset would follow the answer at once, so it would come before the answer to the next request
             h2.headers(3, "GET", "/health/live", Map.of(), true);
@@ -200,6 +188,27 @@ class Http2RefusedBodyTest {
         }
     }
 
+    /** Stream 1's answer is {@code status}, then its reset; stream 3 of the same connection is served after. */
+    private static void assertAnsweredThenResetAndConnectionServes(RawHttp2 h2, String status) throws Exception {
+        List<RawHttp2.Frame> frames = framesUntilReset(h2, 1);
+        assertEquals(status, frames.get(0).headers().get(":status"), frames.toString());
+        assertAnsweredThenReset(frames);
+        assertConnectionServes(h2, 3);
+    }
+
+    /** The frames on {@code stream} up to the one that ends it (END_STREAM); no GOAWAY on the way. */
+    private static List<RawHttp2.Frame> framesUntilEnd(RawHttp2 h2, int stream) throws Exception {
+        List<RawHttp2.Frame> frames = new ArrayList<>();
+        while (frames.isEmpty() || !frames.get(frames.size() - 1).has(RawHttp2.END_STREAM)) {
+            RawHttp2.Frame frame = h2.next();
+            assertNotEquals(RawHttp2.GOAWAY, frame.type(), "the connection goes on: " + frames);
+            if (frame.stream() == stream) {
+                frames.add(frame);
+            }
+        }
+        return frames;
+    }
+
     /** The frames on {@code stream} up to its RST_STREAM; no GOAWAY on the way. */
     private static List<RawHttp2.Frame> framesUntilReset(RawHttp2 h2, int stream) throws Exception {
         List<RawHttp2.Frame> frames = new ArrayList<>();
@@ -245,17 +254,7 @@ class Http2RefusedBodyTest {
     /** A request on {@code stream} of the same connection is answered, to its end. */
     private static void assertConnectionServes(RawHttp2 h2, int stream) throws Exception {
         h2.headers(stream, "GET", "/health/live", Map.of(), true);
-        String status = null;
-        while (true) {
-            RawHttp2.Frame frame = h2.next();
-            assertNotEquals(RawHttp2.GOAWAY, frame.type(), "the connection goes on");
-            if (frame.stream() == stream && frame.type() == RawHttp2.HEADERS) {
-                status = frame.headers().get(":status");
-            }
-            if (frame.stream() == stream && frame.has(RawHttp2.END_STREAM)) {
-                assertEquals("200", status, frame.toString());
-                return;
-            }
-        }
+        List<RawHttp2.Frame> frames = framesUntilEnd(h2, stream);
+        assertEquals("200", frames.get(0).headers().get(":status"), frames.toString());
     }
 }
