@@ -140,6 +140,15 @@ public class ChannelRegistry implements Connection.ConnectionEvents {
      */
     public void open(Connection c, Outbound out, String lastEventId, long heartbeatIntervalMs, Runnable activate) {
         c.attach(out, this);
+        c.beginOpening();
+        try {
+            register(c, lastEventId, heartbeatIntervalMs, activate);
+        } finally {
+            c.endOpening(out.writesOnOpener());
+        }
+    }
+
+    private void register(Connection c, String lastEventId, long heartbeatIntervalMs, Runnable activate) {
         activate.run();
         c.probed = c.needsProbe();
         if (c.probed) {

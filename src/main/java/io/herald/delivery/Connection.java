@@ -268,47 +268,102 @@ public final class Connection extends Subscriber {
         released.forEach(event -> events.delivered(this, event));
     }
 
+    /**
+     * Takes the writer's turn for the thread that opens the stream: frames queued while it opens (the {@code retry:},
+     * {@code connected} and the replay) wait for {@link #endOpening} instead of waking the writer thread for each
+     * new stream.
+     */
+    void beginOpening() {
+        synchronized (this) {
+            scheduled = true;
+        }
+    }
+
+    /**
+     * Ends the opening thread's turn. With {@code writeHere} (a transport whose writes never block the caller) the
+     * opening thread writes what is queued itself, in one flush, so a new stream costs no hand-off to the writer
+     * thread; otherwise, or when frames arrive meanwhile, the writer takes over as usual.
+     */
+    void endOpening(boolean writeHere) {
+        if (writeHere && !drainOnOpener()) {
+            return;
+        }
+        synchronized (this) {
+            if (queue.isEmpty() && !closing) {
+                scheduled = false;
+                return;
+            }
+        }
+        events.schedule(this, true);
+    }
+
+    /**
+     * {@link #drain()} for the opening thread, which holds the turn: unlike the writer, it flushes before giving the
+     * turn back, so a writer that takes it next can never put its bytes before these. False when the turn stays
+     * with the transport (not ready: {@link #onWritable()} hands it to the writer) or the stream failed.
+     */
+    private boolean drainOnOpener() {
+        if (closed || out == null) {
+            return false;
+        }
+        try {
+            return writeWhileReady(true);
+        } catch (IOException | RuntimeException e) {
+            close(CloseReason.WRITE_FAILED);
+            return false;
+        }
+    }
+
     /** Writes what is queued while the transport is ready. Runs only on this connection's writer thread. */
     void drain() {
         if (closed || out == null) {
             return;
         }
         try {
-            while (true) {
-                // set before asking, so a callback racing with a "not ready" answer is never lost
-                awaitingWritable.set(true);
-                if (!out.isReady()) {
-                    return; // the transport calls onWritable() when it can take more; we stay scheduled
-                }
-                awaitingWritable.set(false);
-                byte[] frame;
-                long publishedNanos = 0;
-                boolean finish = false;
-                synchronized (this) {
-                    frame = queue.poll();
-                    if (frame != null) {
-                        publishedNanos = stamps.poll();
-                    }
-                    if (frame == null) {
-                        scheduled = false;
-                        finish = closing;
-                    }
-                }
-                if (frame == null) {
-                    out.flush();
-                    if (finish) {
-                        finishClose();
-                    }
-                    return;
-                }
-                out.write(frame);
-                eventsSent.incrementAndGet();
-                if (publishedNanos != 0) {
-                    events.written(this, System.nanoTime() - publishedNanos);
-                }
-            }
+            writeWhileReady(false);
         } catch (IOException | RuntimeException e) {
             close(CloseReason.WRITE_FAILED);
+        }
+    }
+
+    /**
+     * Writes queued frames while the transport is ready, then flushes. True when the queue ran empty; false when the
+     * transport is not ready (it calls {@link #onWritable()} when it can take more; the turn stays taken). The
+     * writer gives the turn back as it finds the queue empty; the {@code opener} keeps it (see
+     * {@link #endOpening}).
+     */
+    private boolean writeWhileReady(boolean opener) throws IOException {
+        while (true) {
+            // set before asking, so a callback racing with a "not ready" answer is never lost
+            awaitingWritable.set(true);
+            if (!out.isReady()) {
+                return false;
+            }
+            awaitingWritable.set(false);
+            byte[] frame;
+            long publishedNanos = 0;
+            boolean finish = false;
+            synchronized (this) {
+                frame = queue.poll();
+                if (frame != null) {
+                    publishedNanos = stamps.poll();
+                } else if (!opener) {
+                    scheduled = false;
+                    finish = closing;
+                }
+            }
+            if (frame == null) {
+                out.flush();
+                if (finish) {
+                    finishClose();
+                }
+                return true;
+            }
+            out.write(frame);
+            eventsSent.incrementAndGet();
+            if (publishedNanos != 0) {
+                events.written(this, System.nanoTime() - publishedNanos);
+            }
         }
     }
 
@@ -386,6 +441,8 @@ public final class Connection extends Subscriber {
         }
         if (closeReason == CloseReason.SLOW_CLIENT || closeReason == CloseReason.WRITE_FAILED) {
             out.abort();
+        } else if (closeReason == CloseReason.CLIENT_GONE) {
+            out.abandon();
         } else {
             out.close();
         }

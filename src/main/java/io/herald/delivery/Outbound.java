@@ -20,6 +20,19 @@ public interface Outbound {
         close();
     }
 
+    /** Ends the response of a client that has gone: a transport that knows there is no one to write to writes nothing. */
+    default void abandon() {
+        close();
+    }
+
+    /**
+     * Whether the thread that opens a stream may write its first frames itself: true for a transport whose writes
+     * never block and may come from any thread, one at a time.
+     */
+    default boolean writesOnOpener() {
+        return false;
+    }
+
     /**
      * Whether a heartbeat must be followed by a probe write to find out that the client has gone: true for servlet
      * output, where only a failed write tells; false for a transport that reads the socket and sees the close itself.

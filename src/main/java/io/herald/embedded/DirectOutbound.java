@@ -172,6 +172,12 @@ final class DirectOutbound implements Outbound {
         return into.put(CRLF).put(bytes).put(CRLF);
     }
 
+    /** Every method holds the lock and nothing blocks: the thread that opens the stream may write its first frames. */
+    @Override
+    public boolean writesOnOpener() {
+        return true;
+    }
+
     /** A detached stream's socket is read by Grizzly's transport, which sees a reset or close without a probe. */
     @Override
     public boolean needsProbe() {
@@ -195,18 +201,24 @@ final class DirectOutbound implements Outbound {
         end(true);
     }
 
+    /**
+     * The client closed its end (Grizzly read the end of its stream): no gzip trailer and no last chunk, which would
+     * only be answered by a reset; Grizzly closes the socket.
+     */
+    @Override
+    public void abandon() {
+        discard();
+        if (async == null && channel.isOpen()) {
+            closeConnection.run();
+        }
+        completeQuietly();
+    }
+
     private void end(boolean abort) {
         if (!channel.isOpen()) {
             // the client went first (Grizzly saw it close): nothing left to write or reset, and trying would only
             // build two exceptions per departed client
-            synchronized (this) {
-                closed = true;
-                watcher.disarm(channel);
-                pending = null;
-                if (gzip != null) {
-                    gzip.end();
-                }
-            }
+            discard();
             completeQuietly();
             return;
         }
@@ -241,6 +253,16 @@ final class DirectOutbound implements Outbound {
             closeConnection.run();
         }
         completeQuietly();
+    }
+
+    /** Takes no more frames and drops what waits, writing nothing. */
+    private synchronized void discard() {
+        closed = true;
+        watcher.disarm(channel);
+        pending = null;
+        if (gzip != null) {
+            gzip.end();
+        }
     }
 
     private boolean writeRaw(ByteBuffer buffer) {

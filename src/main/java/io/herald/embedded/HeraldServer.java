@@ -144,6 +144,7 @@ public final class HeraldServer implements AutoCloseable {
             parseOnWorkers(plain, parseOnWorkers);
             int maxWorkers = config.getOptionalValue("herald.http.max-worker-threads", Integer.class).orElse(64);
             workerPool(plain, maxWorkers);
+            selectorThreads(plain, config.getOptionalValue("herald.http.selector-threads", Integer.class).orElse(0));
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
             // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
@@ -264,6 +265,17 @@ public final class HeraldServer implements AutoCloseable {
         if (enabled) {
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         }
+    }
+
+    /**
+     * One selector thread per core (0) or {@code count}, where Grizzly's default is one more than the cores: the
+     * extra selector takes half of the new connections from the one that accepts them, one queued task, one wake-up
+     * and one context switch per connection, for selectors that only watch for reads (Herald's writer threads write
+     * the streams). Measured in docs/performance.md ("Fewer hand-offs per connection").
+     */
+    private static void selectorThreads(NetworkListener listener, int count) {
+        listener.getTransport().setSelectorRunnersCount(count > 0 ? count
+                : Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     /**

@@ -101,6 +101,18 @@ class DirectOutboundTest {
     }
 
     @Test
+    void aStreamWhoseClientHasGoneEndsWithoutTheLastChunk() throws IOException {
+        SocketChannel[] c = pair();
+        DirectOutbound out = outbound(c[1], "gone");
+        out.write("data: a\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        // the client closed its end (Grizzly read the end of its stream); a last chunk would only draw a reset
+        out.abandon();
+        assertFalse(out.isReady(), "an abandoned stream takes no more frames");
+        assertEquals("9\r\ndata: a\n\n\r\n", readToEnd(c[0]), "the socket is closed, and nothing follows the frame");
+    }
+
+    @Test
     void bytesOfAStreamCutOffBetweenTwoFramesNeverReachAnotherStream() throws IOException {
         SocketChannel[] a = pair();
         SocketChannel[] b = pair();
