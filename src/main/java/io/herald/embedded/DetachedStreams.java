@@ -16,6 +16,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +31,8 @@ final class DetachedStreams implements AddOn {
 
     private static final Attribute<Boolean> DETACHED =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(DetachedStreams.class.getName());
+    private static final Attribute<HeldWrites> HELD =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(DetachedStreams.class.getName() + ".held");
 
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -46,6 +49,54 @@ final class DetachedStreams implements AddOn {
         return DETACHED.get(connection) != null;
     }
 
+    /**
+     * Keeps what Grizzly writes on {@code connection} from now on (a stream's headers) instead of sending it, until
+     * {@link HeldWrites#release()}: Herald then sends those bytes with the stream's first frames, in one write.
+     * Only for a write made on this thread right after, with nothing queued on the connection.
+     */
+    static HeldWrites hold(Connection<?> connection) {
+        HeldWrites held = new HeldWrites(connection);
+        HELD.set(connection, held);
+        return held;
+    }
+
+    /** Bytes Grizzly wrote on a connection while they were held, in order. */
+    static final class HeldWrites {
+        private final Connection<?> connection;
+        private byte[] bytes = new byte[0];
+
+        private HeldWrites(Connection<?> connection) {
+            this.connection = connection;
+        }
+
+        private void add(Buffer buffer) {
+            int at = bytes.length;
+            bytes = Arrays.copyOf(bytes, at + buffer.remaining());
+            buffer.get(bytes, at, bytes.length - at);
+        }
+
+        /** Stops holding; the bytes held, which the caller must now send before anything else. */
+        byte[] release() {
+            HELD.remove(connection);
+            return bytes;
+        }
+    }
+
+    /** Tells Grizzly a write it handed down went out, without sending it. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static NextAction completeUnsent(FilterChainContext ctx) {
+        Object message = ctx.getMessage();
+        long size = message instanceof Buffer buffer ? buffer.remaining() : 0;
+        CompletionHandler handler = ctx.getTransportContext().getCompletionHandler();
+        if (handler != null) {
+            handler.completed(WriteResult.create(ctx.getConnection(), message, null, size));
+        }
+        if (message instanceof Buffer buffer) {
+            buffer.tryDispose();
+        }
+        return ctx.getStopAction();
+    }
+
     static final class Gate extends BaseFilter {
 
         @Override
@@ -60,21 +111,16 @@ final class DetachedStreams implements AddOn {
         }
 
         @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
         public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+            HeldWrites held = HELD.get(ctx.getConnection());
+            if (held != null && ctx.getMessage() instanceof Buffer buffer) {
+                held.add(buffer.duplicate());
+                return completeUnsent(ctx);
+            }
             if (!isDetached(ctx.getConnection())) {
                 return ctx.getInvokeAction();
             }
-            Object message = ctx.getMessage();
-            long size = message instanceof Buffer buffer ? buffer.remaining() : 0;
-            CompletionHandler handler = ctx.getTransportContext().getCompletionHandler();
-            if (handler != null) {
-                handler.completed(WriteResult.create(ctx.getConnection(), message, null, size));
-            }
-            if (message instanceof Buffer buffer) {
-                buffer.tryDispose();
-            }
-            return ctx.getStopAction();
+            return completeUnsent(ctx);
         }
     }
 }

@@ -15,9 +15,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * A stream body written by Herald straight to the socket as HTTP/1.1 chunks, without blocking. A writer thread
  * stages a connection's frames in a direct buffer of its own and sends them with one system call; what the socket
- * cannot take waits here, and {@link WritableWatcher} says when to try again. Grizzly wrote the headers and still
- * owns the connection: at a normal end it writes the last chunk ({@code async.complete()}); a stream cut off in the
- * middle of a chunk (a stalled client) is reset instead, so the client never reads a torn frame.
+ * cannot take waits here, and {@link WritableWatcher} says when to try again. Grizzly encoded the headers, which
+ * Herald holds back and sends with the first frames (one write, not two), and still owns the connection: at a
+ * normal end of a stream it has not detached it writes the last chunk ({@code async.complete()}); a stream cut off
+ * in the middle of a chunk (a stalled client) is reset instead, so the client never reads a torn frame.
  */
 final class DirectOutbound implements Outbound {
 
@@ -56,13 +57,25 @@ final class DirectOutbound implements Outbound {
     private final Connection connection;
     private final GzipFrames gzip;
     private final WritableWatcher watcher;
+    /**
+     * The response's headers as Grizzly encoded them, held back to go out with the first frames in one write; null
+     * once sent (or when Grizzly sent them itself).
+     */
+    private byte[] head;
     /** Bytes the socket did not take yet; null when everything went out. */
     private ByteBuffer pending;
     private boolean closed;
 
     DirectOutbound(SocketChannel channel, Runnable closeConnection, AsyncContext async, Connection connection,
-                   GzipFrames gzip, WritableWatcher watcher) {
+                   GzipFrames gzip, WritableWatcher watcher, byte[] head) {
         this.channel = channel;
+        if (head != null && head.length > 0) {
+            if (head.length > STAGE_BYTES / 2) {
+                pending = ByteBuffer.wrap(head); // too big to share the stage: it goes first, on its own
+            } else {
+                this.head = head;
+            }
+        }
         this.closeConnection = closeConnection;
         this.async = async;
         this.connection = connection;
@@ -103,7 +116,7 @@ final class DirectOutbound implements Outbound {
         if (bytes.length == 0) {
             return;
         }
-        ByteBuffer stage = STAGE.get().takenBy(this);
+        ByteBuffer stage = staged();
         if (stage.remaining() < bytes.length + CHUNK_OVERHEAD) {
             send(stage);
         }
@@ -125,10 +138,21 @@ final class DirectOutbound implements Outbound {
             stage.clear();
             throw new ClosedChannelException();
         }
+        stage = staged();
         send(stage);
         if (pending != null) {
             watcher.arm(channel, this);
         }
+    }
+
+    /** This thread's stage, taken by this stream, with the held headers at its start if they have not gone yet. */
+    private ByteBuffer staged() {
+        ByteBuffer stage = STAGE.get().takenBy(this);
+        if (head != null) {
+            stage.put(head);
+            head = null;
+        }
+        return stage;
     }
 
     /** Writes what is staged; the socket's leftovers are kept for later. The stage is empty afterwards. */
@@ -240,6 +264,9 @@ final class DirectOutbound implements Outbound {
             if (!reset && async == null) {
                 // a detached stream writes its own last chunk; then the connection closes
                 reset = !writeRaw(ByteBuffer.wrap(LAST_CHUNK));
+            } else if (!reset && head != null) {
+                // Grizzly writes the last chunk when the exchange completes: the headers must be out first
+                reset = !writeRaw(ByteBuffer.allocate(0));
             }
         }
         if (reset) {
@@ -265,7 +292,12 @@ final class DirectOutbound implements Outbound {
         }
     }
 
+    /** Writes {@code buffer} at once, after the held headers if they have not gone yet; true when all went out. */
     private boolean writeRaw(ByteBuffer buffer) {
+        if (head != null) {
+            buffer = ByteBuffer.allocate(head.length + buffer.remaining()).put(head).put(buffer).flip();
+            head = null;
+        }
         try {
             channel.write(buffer);
             return !buffer.hasRemaining();

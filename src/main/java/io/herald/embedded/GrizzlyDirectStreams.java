@@ -18,7 +18,9 @@ import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.CloseType;
 import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnection;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -71,10 +73,20 @@ public class GrizzlyDirectStreams extends DirectStreams {
         if (grizzly == null || !(grizzly.getConnection() instanceof TCPNIOConnection tcp)) {
             return null;
         }
-        response.flushBuffer();
-        // Herald may write only once the headers are on the wire and Grizzly frames the body as chunks
-        if (!grizzly.getResponse().getResponse().isChunked() || !tcp.getAsyncWriteQueue().isEmpty()
-                || !(tcp.getChannel() instanceof SocketChannel channel)) {
+        if (!(tcp.getChannel() instanceof SocketChannel channel) || !tcp.getAsyncWriteQueue().isEmpty()) {
+            return null;
+        }
+        // Grizzly encodes the headers; Herald sends them with the stream's first frames, one write instead of two
+        DetachedStreams.HeldWrites held = DetachedStreams.hold(tcp);
+        byte[] head;
+        try {
+            response.flushBuffer();
+        } finally {
+            head = held.release();
+        }
+        // Herald may write only what follows the headers, as chunks, with nothing of Grizzly's still queued
+        if (!grizzly.getResponse().getResponse().isChunked() || !tcp.getAsyncWriteQueue().isEmpty()) {
+            sendThroughGrizzly(tcp, head);
             return null;
         }
         if (sendBufferBytes > 0) {
@@ -89,11 +101,19 @@ public class GrizzlyDirectStreams extends DirectStreams {
             releaseFromIdleTimer(tcp);
         }
         DirectOutbound out = new DirectOutbound(channel, tcp::terminateSilently, detached ? null : async, connection,
-                gzip, watcher);
+                gzip, watcher, head);
         CloseListener<Closeable, CloseType> gone = (closeable, type) -> connection.close(type == CloseType.REMOTELY
                 ? Connection.CloseReason.CLIENT_GONE : Connection.CloseReason.WRITE_FAILED);
         tcp.addCloseListener(gone);
         return out;
+    }
+
+    /** Hands held bytes back to Grizzly's own write queue, for a stream that stays on servlet output. */
+    private static void sendThroughGrizzly(TCPNIOConnection tcp, byte[] bytes) {
+        if (bytes.length > 0) {
+            TCPNIOTransport transport = (TCPNIOTransport) tcp.getTransport();
+            transport.getAsyncQueueIO().getWriter().write(tcp, Buffers.wrap(transport.getMemoryManager(), bytes), null);
+        }
     }
 
     /** Queues a detached stream for {@link IdleTimerRelease}, whose sweep starts with the first detached stream. */

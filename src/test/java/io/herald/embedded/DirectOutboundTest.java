@@ -56,8 +56,16 @@ class DirectOutboundTest {
     }
 
     private DirectOutbound outbound(SocketChannel socket, String id) {
-        return new DirectOutbound(socket, () -> closeQuietly(socket), null, TestConnections.create(id), null, watcher);
+        return outbound(socket, id, null);
     }
+
+    private DirectOutbound outbound(SocketChannel socket, String id, byte[] head) {
+        return new DirectOutbound(socket, () -> closeQuietly(socket), null, TestConnections.create(id), null, watcher,
+                head);
+    }
+
+    private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n";
 
     private static void closeQuietly(SocketChannel socket) {
         try {
@@ -98,6 +106,43 @@ class DirectOutboundTest {
         out.flush();
         out.close();
         assertEquals("9\r\ndata: a\n\n\r\na\r\ndata: bb\n\n\r\n0\r\n\r\n", readToEnd(c[0]));
+    }
+
+    @Test
+    void theHeldHeadersGoOutWithTheFirstFramesInOneWrite() throws IOException {
+        SocketChannel[] c = pair();
+        DirectOutbound out = outbound(c[1], "head", HEAD.getBytes(StandardCharsets.US_ASCII));
+        out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
+        out.write("data: a\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        String first = HEAD + "d\r\nretry: 3000\n\n\r\n9\r\ndata: a\n\n\r\n";
+        // everything was written before the client reads, so one read returns it all if it was one write or not;
+        // what is asserted is the order and that the headers are sent exactly once
+        assertEquals(first, read(c[0], first.length()));
+        out.write("data: b\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        out.close();
+        assertEquals("9\r\ndata: b\n\n\r\n0\r\n\r\n", readToEnd(c[0]));
+    }
+
+    @Test
+    void heldHeadersOfAStreamThatEndsBeforeItsFirstFrameStillGoOutBeforeTheLastChunk() throws IOException {
+        SocketChannel[] c = pair();
+        DirectOutbound out = outbound(c[1], "empty", HEAD.getBytes(StandardCharsets.US_ASCII));
+        out.close();
+        assertEquals(HEAD + "0\r\n\r\n", readToEnd(c[0]));
+    }
+
+    @Test
+    void headersTooBigToShareTheStageGoFirstOnTheirOwn() throws IOException {
+        SocketChannel[] c = pair();
+        String big = "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(DirectOutbound.STAGE_BYTES) + "\r\n\r\n";
+        DirectOutbound out = outbound(c[1], "big", big.getBytes(StandardCharsets.US_ASCII));
+        assertTrue(out.isReady(), "the headers went out when asked whether the stream can take more");
+        out.write("data: a\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        out.close();
+        assertEquals(big + "9\r\ndata: a\n\n\r\n0\r\n\r\n", readToEnd(c[0]));
     }
 
     @Test
