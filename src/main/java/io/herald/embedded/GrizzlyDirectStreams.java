@@ -84,8 +84,8 @@ public class GrizzlyDirectStreams extends DirectStreams {
         } finally {
             head = held.release();
         }
-        // Herald may write only what follows the headers, as chunks, with nothing of Grizzly's still queued
-        if (!grizzly.getResponse().getResponse().isChunked() || !tcp.getAsyncWriteQueue().isEmpty()) {
+        // Herald may write only what follows the headers, as chunks (nothing of Grizzly's is queued: it was all held)
+        if (!grizzly.getResponse().getResponse().isChunked()) {
             sendThroughGrizzly(tcp, head);
             return null;
         }

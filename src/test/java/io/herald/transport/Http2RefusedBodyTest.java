@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A request body refused unread over HTTP/2 (over the publish limit, of a declared length or streamed without one;
  * stalled; refused on the headers alone: no token, not JSON) is answered at once, though the client has not sent all
- * of it and has used up its flow-control window: once the answer is out, the server resets the stream with {@code NO_ERROR} (RFC 9113 §8.1), after opening the
- * window for clients that read no answer before their body is sent (the JDK 17 {@code HttpClient}). The connection
+ * of it and has used up its flow-control window: once the answer is out, the server resets the stream with
+ * {@code NO_ERROR} (RFC 9113 §8.1), after opening the window for clients that read no answer before their body is
+ * sent (the JDK 17 {@code HttpClient}). The connection
  * carries other streams and goes on serving them: an event stream opened on it before gets the next event, and the
  * next requests on it are answered. An accepted publish is not reset.
  */
@@ -198,31 +200,29 @@ class Http2RefusedBodyTest {
 
     /** The frames on {@code stream} up to the one that ends it (END_STREAM); no GOAWAY on the way. */
     private static List<RawHttp2.Frame> framesUntilEnd(RawHttp2 h2, int stream) throws Exception {
-        List<RawHttp2.Frame> frames = new ArrayList<>();
-        while (frames.isEmpty() || !frames.get(frames.size() - 1).has(RawHttp2.END_STREAM)) {
-            RawHttp2.Frame frame = h2.next();
-            assertNotEquals(RawHttp2.GOAWAY, frame.type(), "the connection goes on: " + frames);
-            if (frame.stream() == stream) {
-                frames.add(frame);
-            }
-        }
-        return frames;
+        return framesUntil(h2, stream, frame -> frame.has(RawHttp2.END_STREAM), "END_STREAM");
     }
 
     /** The frames on {@code stream} up to its RST_STREAM; no GOAWAY on the way. */
     private static List<RawHttp2.Frame> framesUntilReset(RawHttp2 h2, int stream) throws Exception {
+        return framesUntil(h2, stream, frame -> frame.type() == RawHttp2.RST_STREAM, "RST_STREAM");
+    }
+
+    /** The frames on {@code stream} up to the first that is {@code last}; no GOAWAY on the way. */
+    private static List<RawHttp2.Frame> framesUntil(RawHttp2 h2, int stream, Predicate<RawHttp2.Frame> last,
+                                                    String what) throws Exception {
         List<RawHttp2.Frame> frames = new ArrayList<>();
         while (true) {
             RawHttp2.Frame frame;
             try {
                 frame = h2.next();
             } catch (java.net.SocketTimeoutException e) {
-                throw new AssertionError("no RST_STREAM on stream " + stream + " within 10 s: " + frames, e);
+                throw new AssertionError("no " + what + " on stream " + stream + " within 10 s: " + frames, e);
             }
             assertNotEquals(RawHttp2.GOAWAY, frame.type(), "the connection carries other streams: " + frames);
             if (frame.stream() == stream) {
                 frames.add(frame);
-                if (frame.type() == RawHttp2.RST_STREAM) {
+                if (last.test(frame)) {
                     return frames;
                 }
             }
