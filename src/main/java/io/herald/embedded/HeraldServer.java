@@ -15,6 +15,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.StaticHttpHandler;
 import org.glassfish.grizzly.http2.Http2AddOn;
 import org.glassfish.grizzly.http2.Http2Configuration;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.servlet.FilterRegistration;
 import org.glassfish.grizzly.servlet.ServletRegistration;
@@ -31,6 +32,7 @@ import io.herald.metrics.MetricsServlet;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -59,9 +62,10 @@ public final class HeraldServer implements AutoCloseable {
     private final URI baseUri;
     private final URI redirectUri;
     private final StartupTimeline timeline;
+    private final List<ExecutorService> workerPools;
 
     private HeraldServer(SmallRyeConfig config, WeldContainer weld, HttpServer http, URI baseUri, HttpServer redirect,
-                         URI redirectUri, StartupTimeline timeline) {
+                         URI redirectUri, StartupTimeline timeline, List<ExecutorService> workerPools) {
         this.config = config;
         this.weld = weld;
         this.http = http;
@@ -69,6 +73,7 @@ public final class HeraldServer implements AutoCloseable {
         this.redirect = redirect;
         this.redirectUri = redirectUri;
         this.timeline = timeline;
+        this.workerPools = workerPools;
     }
 
     public static void main(String[] args) throws Exception {
@@ -129,6 +134,7 @@ public final class HeraldServer implements AutoCloseable {
         timeline.mark("cdi");
         HttpServer http = null;
         HttpServer redirect = null;
+        List<ExecutorService> workerPools = new ArrayList<>();
         try {
             String host = config.getOptionalValue("herald.http.host", String.class).orElse("0.0.0.0");
             int port = config.getOptionalValue("herald.http.port", Integer.class).orElse(8080);
@@ -143,7 +149,8 @@ public final class HeraldServer implements AutoCloseable {
             boolean parseOnWorkers = config.getOptionalValue("herald.http.parse-on-workers", Boolean.class).orElse(true);
             parseOnWorkers(plain, parseOnWorkers);
             int maxWorkers = config.getOptionalValue("herald.http.max-worker-threads", Integer.class).orElse(64);
-            workerPool(plain, maxWorkers);
+            long stuckAfter = config.getOptionalValue("herald.http.worker-stuck-after-ms", Long.class).orElse(50L);
+            workerPools.add(workerPool(plain, maxWorkers, stuckAfter));
             selectorThreads(plain, config.getOptionalValue("herald.http.selector-threads", Integer.class).orElse(0));
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
@@ -161,7 +168,7 @@ public final class HeraldServer implements AutoCloseable {
                         config.getOptionalValue("herald.https.port", Integer.class).orElse(8443));
                 listener.registerAddOn(new InvalidUriAddOn());
                 listener.setMaxPendingBytes(maxPending);
-                workerPool(listener, maxWorkers);
+                workerPools.add(workerPool(listener, maxWorkers, stuckAfter));
                 listener.setMaxHttpHeaderSize(16 * 1024);
                 if (sendBuffer > 0) {
                     listener.getTransport().setWriteBufferSize(sendBuffer);
@@ -228,7 +235,7 @@ public final class HeraldServer implements AutoCloseable {
             URI base = URI.create((tls ? "https://" : "http://") + shownHost + ":" + listener.getPort() + "/");
             URI redirectBase = redirect == null ? null : URI.create("http://" + shownHost + ":" + plain.getPort() + "/");
             timeline.mark("listen");
-            return new HeraldServer(config, weld, http, base, redirect, redirectBase, timeline);
+            return new HeraldServer(config, weld, http, base, redirect, redirectBase, timeline, workerPools);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.shutdownNow();
@@ -236,6 +243,7 @@ public final class HeraldServer implements AutoCloseable {
             if (redirect != null) {
                 redirect.shutdownNow();
             }
+            workerPools.forEach(ExecutorService::shutdownNow);
             weld.shutdown();
             throw e;
         }
@@ -279,15 +287,18 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
-     * Lets a listener's worker pool grow past Grizzly's fixed two threads per core, up to {@code max}, when all of
-     * them are busy: a request that blocks (a JAX-RS resource reading a slowly sent body, a call to a stalled Redis)
-     * then holds one thread, not the whole server. Threads past the core count end when idle.
+     * Gives a listener a worker pool that grows past Grizzly's fixed two threads per core, up to {@code max}, only
+     * while workers are stuck in one task for more than {@code stuckAfterMillis} and others wait: a request that
+     * blocks (a resource an application adds reading a slow body, a call to a stalled Redis) then holds one thread,
+     * not the whole server, and a busy core does not grow the pool ({@link CompensatingWorkerPool}).
      */
-    private static void workerPool(NetworkListener listener, int max) {
-        ThreadPoolConfig workers = listener.getTransport().getWorkerThreadPoolConfig();
-        if (workers != null && max > workers.getCorePoolSize()) {
-            workers.setMaxPoolSize(max);
-        }
+    private static ExecutorService workerPool(NetworkListener listener, int max, long stuckAfterMillis) {
+        TCPNIOTransport transport = listener.getTransport();
+        ThreadPoolConfig config = transport.getWorkerThreadPoolConfig().copy();
+        config.setMaxPoolSize(Math.max(max, config.getCorePoolSize())).setMemoryManager(transport.getMemoryManager());
+        CompensatingWorkerPool pool = new CompensatingWorkerPool(config, stuckAfterMillis);
+        transport.setWorkerThreadPool(pool);
+        return pool;
     }
 
     private static void releaseQuietly(ConfigProviderResolver resolver, ClassLoader loader) {
@@ -369,6 +380,8 @@ public final class HeraldServer implements AutoCloseable {
             if (redirect != null) {
                 redirect.shutdownNow();
             }
+            // pools a transport was given are the giver's to stop
+            workerPools.forEach(ExecutorService::shutdownNow);
             LOG.fine("Herald stopped");
         }
     }
