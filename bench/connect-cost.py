@@ -6,7 +6,7 @@
 Opens STREAMS streams (500 connects in flight, sources spread over 127.0.0.2-51), waits for each stream's first
 event ("connected" in its bytes; nchan and the plain peer send none, so this is Herald's), closes them all and waits
 until the server process PID holds no more descriptors than before. It does that RAMPS times and reads the server's
-CPU (utime+stime of /proc/PID/stat) and context switches (every thread's, /proc/PID/task/*/status) around each
+CPU (utime and stime of /proc/PID/stat, the kernel's share shown) and context switches (every thread's, /proc/PID/task/*/status) around each
 ramp. The last four ramps are the warm figure (the JVM's JIT has settled by then); per-thread-name figures for those
 four follow, so a change that moves work between threads shows where. A channel is PATH plus (i mod 100).
 
@@ -29,8 +29,9 @@ WARM = min(4, ramps)
 
 
 def cpu_s():
+    """(user, system) CPU seconds of the whole process"""
     f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / TICK
+    return int(f[11]) / TICK, int(f[12]) / TICK
 
 
 def per_thread():
@@ -99,11 +100,13 @@ for k in range(ramps):
         raise RuntimeError(f"the server still holds {fds() - base} more descriptors than before the ramp")
     time.sleep(0.3)
     c1, x1 = cpu_s(), switches()
-    rows.append(((c1 - c0) * 1e6 / n, (x1 - x0) / n, n / (t1 - t0)))
-    print(f"ramp {k + 1}: {rows[-1][0]:.0f} us CPU per connect+close, {rows[-1][1]:.2f} context switches, "
-          f"{rows[-1][2]:.0f} connects/s", flush=True)
+    user, system = (c1[0] - c0[0]) * 1e6 / n, (c1[1] - c0[1]) * 1e6 / n
+    rows.append((user + system, (x1 - x0) / n, n / (t1 - t0), system))
+    print(f"ramp {k + 1}: {rows[-1][0]:.0f} us CPU per connect+close ({system:.0f} of it in the kernel), "
+          f"{rows[-1][1]:.2f} context switches, {rows[-1][2]:.0f} connects/s", flush=True)
 warm = rows[-WARM:]
-print(f"WARM (last {WARM}) us={sum(r[0] for r in warm) / WARM:.0f} ctx={sum(r[1] for r in warm) / WARM:.2f}")
+print(f"WARM (last {WARM}) us={sum(r[0] for r in warm) / WARM:.0f} kernel_us={sum(r[3] for r in warm) / WARM:.0f} "
+      f"ctx={sum(r[1] for r in warm) / WARM:.2f}")
 threads1 = per_thread()
 for name in sorted(threads1, key=lambda t: threads0.get(t, [0, 0])[0] - threads1[t][0]):
     dx = threads1[name][0] - threads0.get(name, [0, 0])[0]
