@@ -100,16 +100,21 @@ for k in range(ramps):
         raise RuntimeError(f"the server still holds {fds() - base} more descriptors than before the ramp")
     time.sleep(0.3)
     c1, x1 = cpu_s(), switches()
-    user, system = (c1[0] - c0[0]) * 1e6 / n, (c1[1] - c0[1]) * 1e6 / n
-    rows.append((user + system, (x1 - x0) / n, n / (t1 - t0), system))
-    print(f"ramp {k + 1}: {rows[-1][0]:.0f} us CPU per connect+close ({system:.0f} of it in the kernel), "
-          f"{rows[-1][1]:.2f} context switches, {rows[-1][2]:.0f} connects/s", flush=True)
-warm = rows[-WARM:]
-print(f"WARM (last {WARM}) us={sum(r[0] for r in warm) / WARM:.0f} kernel_us={sum(r[3] for r in warm) / WARM:.0f} "
-      f"ctx={sum(r[1] for r in warm) / WARM:.2f}")
+    row = {"cpu": (c1[0] + c1[1] - c0[0] - c0[1]) * 1e6 / n, "kernel": (c1[1] - c0[1]) * 1e6 / n,
+           "switches": (x1 - x0) / n, "rate": n / (t1 - t0)}
+    rows.append(row)
+    print(f"ramp {k + 1}: {row['cpu']:.0f} us CPU per connect+close ({row['kernel']:.0f} of it in the kernel), "
+          f"{row['switches']:.2f} context switches, {row['rate']:.0f} connects/s", flush=True)
+
+
+def warm_mean(key):
+    return sum(r[key] for r in rows[-WARM:]) / WARM
+
+
+print(f"WARM (last {WARM}) us={warm_mean('cpu'):.0f} kernel_us={warm_mean('kernel'):.0f} "
+      f"ctx={warm_mean('switches'):.2f}")
 threads1 = per_thread()
-for name in sorted(threads1, key=lambda t: threads0.get(t, [0, 0])[0] - threads1[t][0]):
-    dx = threads1[name][0] - threads0.get(name, [0, 0])[0]
-    dc = threads1[name][1] - threads0.get(name, [0, 0])[1]
+deltas = {name: [a - b for a, b in zip(now, threads0.get(name, [0, 0]))] for name, now in threads1.items()}
+for name, (dx, dc) in sorted(deltas.items(), key=lambda item: -item[1][0]):
     if dx > 100 or dc > 5:
         print(f"  {name:28s} context switches {dx / (WARM * n):.2f}, CPU {dc * 1e6 / TICK / (WARM * n):.0f} us")

@@ -75,17 +75,10 @@ IDLE_SECONDS=${IDLE_SECONDS:-40}
 RESULTS=${RESULTS:-"$BENCH/results"}
 HERALD_PORT=${HERALD_PORT:-18080}; PLAIN_PORT=${PLAIN_PORT:-18081}; NCHAN_PORT=${NCHAN_PORT:-18082}
 REPO="$(cd "$BENCH/.." && pwd)"
-# Herald runs with a known publish key (the load generator signs its token with it), every channel public, and its
-# per-subject and per-address limits out of the way, as the comparison asks.
-BENCH_SECRET=${BENCH_SECRET:-"herald-benchmark-secret-0123456789abcdef"}
-# Both JVM servers get the same collector: Parallel, since G1's concurrent refinement costs a fan-out of 10,000
-# stream queues about 3 us per delivery on one core (docs/performance.md); on one pinned core the JVM would pick Serial.
-JVM_OPTS=${JVM_OPTS:-"-XX:+UseParallelGC -Xmx2g"}
-HERALD_OPTS=${HERALD_OPTS:-"$JVM_OPTS"}
 LOADGEN_JVM="-XX:+UseParallelGC -Xms3g -Xmx3g -XX:+AlwaysPreTouch"
-# Like nchan's access_log off: no line per stream (bench/herald-logging.properties)
-HERALD_PROPS="-Djava.util.logging.config.file=$BENCH/herald-logging.properties -Dherald.http.port=\$PORT -Dherald.profile=none -Dherald.auth.jwt.secret=$BENCH_SECRET -Dherald.auth.public-channels=** -Dherald.limits.streams-per-subject=0 -Dherald.limits.streams-per-address=0 -Dherald.limits.publish-per-second=0"
-HERALD_CMD=${HERALD_CMD:-"java $HERALD_OPTS -cp '$REPO/target/herald-embedded.jar:$REPO/target/embedded-lib/*' $HERALD_PROPS io.herald.embedded.HeraldServer"}
+# BENCH_SECRET, JVM_OPTS, HERALD_OPTS, HERALD_PROPS, HERALD_CMD and wait_port
+# shellcheck source=herald-server.sh
+. "$BENCH/herald-server.sh"
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUNDIR="$RESULTS/runs/$RUN_ID"
 # The start scenario also times the launcher with its class-data archive (server-configs/embedded/herald.sh), trained
@@ -130,14 +123,6 @@ stop_server() {
   done
 }
 trap stop_server EXIT
-
-wait_port() { # port seconds
-  for _ in $(seq 1 $(( $2 * 10 ))); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
 
 # Herald options for one scenario. They go into the Herald command right before its main class (system properties
 # after the class name would be program arguments); a HERALD_CMD without io.herald.embedded.HeraldServer in it gets
