@@ -84,13 +84,13 @@ public class GrizzlyDirectStreams extends DirectStreams {
         } finally {
             head = held.release();
         }
+        if (sendBufferBytes > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+        }
         // Herald may write only what follows the headers, as chunks (nothing of Grizzly's is queued: it was all held)
         if (!grizzly.getResponse().getResponse().isChunked()) {
             sendThroughGrizzly(tcp, head);
             return null;
-        }
-        if (sendBufferBytes > 0) {
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
         }
         AsyncContext async = request.getAsyncContext();
         boolean detached = detach && grizzly.getRequest().getProcessingState().isKeepAlive();

@@ -154,19 +154,19 @@ public final class HeraldServer implements AutoCloseable {
             selectorThreads(plain, config.getOptionalValue("herald.http.selector-threads", Integer.class).orElse(0));
             // room for an 8 KiB token in a header or query string, so Herald itself answers the 401 for a larger one
             plain.setMaxHttpHeaderSize(16 * 1024);
+            AcceptedSocketOptions.install(plain.getTransport());
             // A fixed socket send buffer (SO_SNDBUF) instead of the kernel's auto-tuning, which lets a stalled
-            // client's socket soak up megabytes before Herald notices and drops it. Grizzly applies this only where
-            // it raises the buffer; plain HTTP/1.1 streams get it set on their socket by GrizzlyDirectStreams.
+            // client's socket soak up megabytes before Herald notices and drops it. Plain HTTP/1.1 streams get it
+            // set on their socket by GrizzlyDirectStreams; over TLS Grizzly applies it where it raises the buffer.
+            // Not on the plain transport: Grizzly would read every accepted socket's buffer for it (a getsockopt).
             int sendBuffer = config.getOptionalValue("herald.http.socket-send-buffer-bytes", Integer.class).orElse(65536);
-            if (sendBuffer > 0) {
-                plain.getTransport().setWriteBufferSize(sendBuffer);
-            }
             NetworkListener listener = plain;
             boolean tls = TlsSetup.enabled(config);
             if (tls) {
                 listener = new NetworkListener("herald-https", host,
                         config.getOptionalValue("herald.https.port", Integer.class).orElse(8443));
                 listener.registerAddOn(new InvalidUriAddOn());
+                AcceptedSocketOptions.install(listener.getTransport());
                 listener.setMaxPendingBytes(maxPending);
                 workerPools.add(workerPool(listener, maxWorkers, stuckAfter));
                 listener.setMaxHttpHeaderSize(16 * 1024);
