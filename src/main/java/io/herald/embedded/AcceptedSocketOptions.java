@@ -27,9 +27,7 @@ final class AcceptedSocketOptions implements ChannelConfigurator {
 
     /** Installs itself on the transport, keeping the transport's own configurator for its listening socket. */
     static void install(TCPNIOTransport transport) {
-        if (!(transport.getChannelConfigurator() instanceof AcceptedSocketOptions)) {
-            transport.setChannelConfigurator(new AcceptedSocketOptions(transport.getChannelConfigurator()));
-        }
+        transport.setChannelConfigurator(new AcceptedSocketOptions(transport.getChannelConfigurator()));
     }
 
     @Override
