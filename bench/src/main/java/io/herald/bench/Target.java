@@ -90,7 +90,7 @@ public abstract class Target {
         @Override public byte[] publishRequest(int c, long seq, long t, String pad) {
             String base = publishPrefix != null ? publishPrefix : prefix + "/api/channels/";
             return post(base + (group == null ? "" : group + ".") + channel(c) + "/events",
-                    "{\"event\":\"tick\",\"data\":" + dataJson(c, seq, t, pad, false) + "}", "");
+                    "{\"event\":\"tick\",\"data\":" + dataJson(c, seq, t, pad, true) + "}", "");
         }
     }
 
