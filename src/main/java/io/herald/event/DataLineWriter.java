@@ -65,17 +65,31 @@ final class DataLineWriter extends Writer {
         return dataStart;
     }
 
+    /**
+     * ASCII, the bulk of most payloads, is copied in this loop; anything else, and a char after a high surrogate, goes
+     * through {@link #put}. An 8 KiB publish spent 8% of its request thread's time calling {@code put} once per char.
+     */
     @Override
     public void write(char[] chars, int off, int n) {
         for (int i = off, end = off + n; i < end; i++) {
-            put(chars[i], end - i);
+            char c = chars[i];
+            if (c < 0x80 && high == 0 && len < buf.length) {
+                buf[len++] = (byte) (c == '\r' || c == '\n' ? ' ' : c);
+            } else {
+                put(c, end - i);
+            }
         }
     }
 
     @Override
     public void write(String s, int off, int n) {
         for (int i = off, end = off + n; i < end; i++) {
-            put(s.charAt(i), end - i);
+            char c = s.charAt(i);
+            if (c < 0x80 && high == 0 && len < buf.length) {
+                buf[len++] = (byte) (c == '\r' || c == '\n' ? ' ' : c);
+            } else {
+                put(c, end - i);
+            }
         }
     }
 
