@@ -4,7 +4,6 @@ import io.herald.api.Jsons;
 import jakarta.json.JsonString;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
-import jakarta.json.JsonWriter;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,9 +52,7 @@ public final class HubEvent {
             // written as UTF-8 straight into the frame's array, sized once from the value
             DataLineWriter line = new DataLineWriter(EventEncoder.head(id.text(), type, retry)
                     .getBytes(StandardCharsets.UTF_8), DataLineWriter.estimate(data));
-            try (JsonWriter writer = Jsons.JSON.createWriter(line)) {
-                writer.write(data);
-            }
+            line.json(data);
             this.stringData = null;
             this.frame = line.finish();
             this.dataStart = line.dataStart();
