@@ -12,8 +12,9 @@ import java.util.Arrays;
 /**
  * Builds a frame of one {@code data:} line from a JSON value: the head, {@code data: }, the value's compact JSON text
  * as UTF-8, then a blank line. The text is the one Parsson's generator writes (the same escapes: {@code \"},
- * {@code \\}, {@code \b \f \n \r \t}, other controls as a backslash, {@code u} and four lowercase hex digits; nothing else escaped; numbers as their
- * {@code toString()}), with an unpaired surrogate as {@code ?}, as {@link String#getBytes}. It is written straight to
+ * {@code \\}, {@code \b \f \n \r \t}, other controls as a backslash, {@code u} and four lowercase hex digits;
+ * nothing else escaped; numbers as their {@code toString()}), with an unpaired surrogate as {@code ?}, as
+ * {@link String#getBytes}. It is written straight to
  * bytes and never exists as a {@code String}: for an 8 KiB payload that saved a growing string buffer, its copy and
  * its bytes, about 40 KiB per publish, and writing it here instead of through Parsson's generator and a
  * {@code Writer} saved its escaping pass and char buffer (thirteenth round, docs/performance.md).
