@@ -35,6 +35,8 @@
 #   STORM_WARMUPS=1  reconnect: unmeasured storms (drop, publish, resume) before the measured one, so a JVM server
 #                    has compiled its resume path, as one that has seen clients reconnect before has
 #   JVM_OPTS="-XX:+UseParallelGC -Xmx2g"  both JVM servers' options (HERALD_OPTS overrides Herald's alone)
+#   HERALD_JIT_OPTS  Herald's JIT options, by default its launcher's (server-configs/embedded/jit.options: C2
+#                    thresholds three times the JVM's); HERALD_JIT_OPTS= runs Herald with the JVM's own
 #   SLOW_JVM_OPTS="-Xms2g -Xmn64m -XX:+AlwaysPreTouch"  added to both JVM servers' options in the slow scenario only:
 #                    the latency heap of docs/deploy.md (a fixed, pretouched heap with a small young generation).
 #                    With the default heap the young collections there copy the history ring's newest 8 KiB events

@@ -19,6 +19,8 @@
 #   JAVA          the java binary (default: java on the PATH)
 #   JAVA_OPTS     JVM options (default: -XX:+UseParallelGC); for steady latency with a large history, a fixed,
 #                 pretouched heap with a small young generation (docs/deploy.md, "A heap for steady latency")
+#   HERALD_JIT_OPTS    JIT options (default on JDK 17-24: the C2 thresholds in jit.options beside this script, which
+#                 keep C2 off start-up code; none on JDK 25+); HERALD_JIT_OPTS= starts with the JVM's own
 #   HERALD_TRAIN_PORT  a free port for the training start (default 17080)
 # Herald's own settings come as usual: HERALD_* environment variables or -Dherald.* in JAVA_OPTS.
 set -euo pipefail
@@ -45,6 +47,10 @@ else
   HERALD_CDS=${HERALD_CDS:-"$HERALD_HOME/herald-cds.jsa"}
   TRAIN_OPT="-XX:ArchiveClassesAtExit=$HERALD_CDS"
   USE_OPT="-XX:SharedArchiveFile=$HERALD_CDS"
+fi
+if [ -z "${HERALD_JIT_OPTS+set}" ]; then
+  HERALD_JIT_OPTS=""
+  if [ "$JAVA_MAJOR" -lt 25 ]; then HERALD_JIT_OPTS=$(grep -v '^#' "$HERE/jit.options" | tr '\n' ' '); fi
 fi
 TRAIN_PORT=${HERALD_TRAIN_PORT:-17080}
 JAR="$HERALD_HOME/herald-embedded.jar"
@@ -79,7 +85,7 @@ train() {
   echo "herald.sh: training start for the $ARCHIVE_KIND $HERALD_CDS" >&2
   local log="$HERALD_CDS.train.log"
   # shellcheck disable=SC2086
-  "$JAVA" $JAVA_OPTS "$TRAIN_OPT" -cp "$CP" \
+  "$JAVA" $HERALD_JIT_OPTS $JAVA_OPTS "$TRAIN_OPT" -cp "$CP" \
       -Dherald.http.port="$TRAIN_PORT" -Dherald.http.host=127.0.0.1 -Dherald.profile=none \
       -Dherald.auth.jwt.secret=herald-cds-training-key-not-used-for-serving -Dherald.auth.public-channels=training \
       -Dherald.drain.delay-ms=0 "$MAIN" > "$log" 2>&1 &
@@ -114,4 +120,4 @@ if [ "$HERALD_CDS" != off ]; then
   if [ -f "$HERALD_CDS" ]; then CDS_OPTS="$USE_OPT"; fi
 fi
 # shellcheck disable=SC2086
-exec "$JAVA" $JAVA_OPTS $CDS_OPTS -cp "$CP" "$MAIN"
+exec "$JAVA" $HERALD_JIT_OPTS $JAVA_OPTS $CDS_OPTS -cp "$CP" "$MAIN"

@@ -57,6 +57,10 @@ class LauncherIT {
         assertTrue(Files.size(archive) > 1_000_000, "the first start wrote the class-data archive");
         assertTrue(Files.readString(first.log).contains("training start"), "the first start trained");
         assertTrue(first.mapsArchive(archive), "the served JVM runs on the archive it trained");
+        List<String> jitOptions = jitOptions();
+        assertEquals(4, jitOptions.size(), "jit.options holds the four C2 thresholds: " + jitOptions);
+        List<String> served = first.commandLine();
+        assertTrue(served.containsAll(jitOptions), () -> "on JDK 17 the served JVM gets " + jitOptions + ": " + served);
         stopAndWait(first);
 
         Started second = start(archive, dir.resolve("second.log"));
@@ -91,6 +95,9 @@ class LauncherIT {
         assertTrue(Files.readString(first.log).contains("training start for the AOT cache"), "the first start trained");
         assertTrue(Files.size(cache) > 1_000_000, "the JDK wrote its AOT cache");
         assertTrue(first.mapsArchive(cache), "the served JVM runs on the AOT cache it trained");
+        List<String> served = first.commandLine();
+        assertFalse(served.stream().anyMatch(arg -> arg.startsWith("-XX:Tier4")),
+                () -> "on JDK 25 the launcher leaves the C2 thresholds out: " + served);
         stopAndWait(first);
 
         Started second = start(cache, dir.resolve("aot-second.log"), java25);
@@ -189,6 +196,12 @@ class LauncherIT {
     }
 
     private record Started(Process process, URI base, Path log) {
+        /** The served JVM's arguments: the launcher exec'd into it, so it has the launcher's pid. */
+        List<String> commandLine() throws IOException {
+            String raw = Files.readString(Path.of("/proc/" + process.toHandle().pid() + "/cmdline"));
+            return List.of(raw.split("\0"));
+        }
+
         boolean mapsArchive(Path archive) throws IOException {
             long pid = process.toHandle().pid();
             return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
@@ -238,6 +251,15 @@ class LauncherIT {
     private static void stopAndWait(Started s) throws InterruptedException {
         s.process.destroy(); // SIGTERM to the JVM: the launcher exec'd into it
         assertTrue(s.process.waitFor(30, TimeUnit.SECONDS), "the server stopped on SIGTERM");
+    }
+
+    /** The options in jit.options beside the launcher, comments left out. */
+    private static List<String> jitOptions() throws IOException {
+        return Files.readAllLines(SCRIPT.resolveSibling("jit.options")).stream()
+                .filter(line -> !line.startsWith("#"))
+                .flatMap(line -> java.util.Arrays.stream(line.trim().split("\\s+")))
+                .filter(option -> !option.isEmpty())
+                .toList();
     }
 
     private static String read(Path log) {
