@@ -4,13 +4,14 @@
 # (JEP 483, 514, 515: classes loaded and linked ahead of time, plus the training run's method profiles); on older JDKs
 # it is an application class-data archive (AppCDS).
 #
-#   server-configs/embedded/herald.sh [train]     after `mvn -DskipTests package`
+#   server-configs/embedded/herald.sh [train|jit-options]     after `mvn -DskipTests package`
 #
 # The archive is made by a training start: Herald starts with -XX:ArchiveClassesAtExit (JDK 17-24) or
 # -XX:AOTCacheOutput (JDK 25+), is asked for readiness and one stream, and is stopped; the JVM writes the classes it
 # loaded (JDK 25 assembles its cache in a second JVM at exit, about 20 s once). A normal start trains first when the
 # archive is missing or older than Herald's jars (a JVM also refuses an archive made by another JDK or for another
-# class path, and then starts without it). `train` only trains.
+# class path, and then starts without it). `train` only trains; `jit-options` prints the JIT options a start with
+# this JAVA gets (see HERALD_JIT_OPTS) and starts nothing.
 #
 # Environment:
 #   HERALD_HOME   the build output holding herald-embedded.jar and embedded-lib/ (default: ../../target from here)
@@ -51,6 +52,10 @@ fi
 if [ -z "${HERALD_JIT_OPTS+set}" ]; then
   HERALD_JIT_OPTS=""
   if [ "$JAVA_MAJOR" -lt 25 ]; then HERALD_JIT_OPTS=$(grep -v '^#' "$HERE/jit.options" | tr '\n' ' '); fi
+fi
+if [ "${1:-}" = jit-options ]; then # the JIT options a start with this JAVA gets (the benchmarks ask for them)
+  echo "$HERALD_JIT_OPTS"
+  exit 0
 fi
 TRAIN_PORT=${HERALD_TRAIN_PORT:-17080}
 JAR="$HERALD_HOME/herald-embedded.jar"

@@ -109,6 +109,29 @@ class LauncherIT {
     }
 
     @Test
+    void jitOptionsPrintsTheOptionsAStartGetsOnThatJdk() throws Exception {
+        // the benchmarks ask the launcher this way, so they run Herald as the launcher would
+        assertEquals(jitOptions(), printedJitOptions(null), "on JDK 17: the thresholds of jit.options");
+        Path java25 = jdk25().orElse(null);
+        if (java25 != null) {
+            assertEquals(List.of(), printedJitOptions(java25), "on JDK 25: none");
+        }
+    }
+
+    private static List<String> printedJitOptions(Path jdkJava) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "jit-options").redirectErrorStream(true);
+        pb.environment().remove("HERALD_JIT_OPTS");
+        if (jdkJava != null) {
+            pb.environment().put("JAVA", jdkJava.toString());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "jit-options returned");
+        assertEquals(0, p.exitValue(), () -> "jit-options failed: " + out);
+        return java.util.Arrays.stream(out.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+    }
+
+    @Test
     void weldLoadsTheProxiesForHeraldsBeansFromTheEmbeddedJarInsteadOfGeneratingThem() throws Exception {
         // HERALD_CDS=off: with an archive, the class-load log names the archive rather than the jar as the source
         Started s = start(Path.of("off"), dir.resolve("proxies.log"), null, "-Xlog:class+load=info");
