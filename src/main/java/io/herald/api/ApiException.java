@@ -73,12 +73,14 @@ public class ApiException extends WebApplicationException {
 
     /** Writes this refusal, headers included, straight to a servlet response: for the paths served outside JAX-RS. */
     public void writeTo(HttpServletResponse w) throws IOException {
-        writeTo(w, status, error, getMessage());
+        // headers first: writing a body of its declared length completes the response, and a container may send
+        // it at once (Payara does), after which a header added is dropped
         getResponse().getHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type")) {
                 values.forEach(v -> w.addHeader(name, String.valueOf(v)));
             }
         });
+        writeTo(w, status, error, getMessage());
     }
 
     /** Writes a refusal with Herald's JSON error body straight to a servlet response. */

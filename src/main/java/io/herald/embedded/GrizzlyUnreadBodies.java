@@ -29,4 +29,10 @@ public class GrizzlyUnreadBodies extends UnreadBodies {
             grizzly.getRequest().setContentBroken(true);
         }
     }
+
+    /** None: an HTTP/1.x connection closes with the answer, an HTTP/2 stream is reset by Http2EarlyAnswers. */
+    @Override
+    public long discardAfterRefusal(ServletRequest request) {
+        return 0;
+    }
 }

@@ -50,6 +50,8 @@ public final class AsyncBody implements ReadListener, AsyncListener {
     private byte[] buf;
     private int len;
     private boolean done;
+    /** Set once the body is refused as too large and the rest is read and dropped: it gets the callbacks. */
+    private volatile RefusedBodyDrain drain;
 
     private AsyncBody(AsyncContext async, ServletInputStream in, UnreadBodies unread, int declared, long maxBytes,
                       Consumer<byte[]> whenRead) {
@@ -89,7 +91,7 @@ public final class AsyncBody implements ReadListener, AsyncListener {
                                  long timeoutMs, UnreadBodies unread, WhenRead whenRead) throws IOException {
         long length = request.getContentLengthLong();
         if (length > maxBytes) {
-            answerUnread(unread, request, response, JsonBody.tooLarge(maxBytes));
+            refuseUnread(request, response, JsonBody.tooLarge(maxBytes), timeoutMs, unread, true);
             return;
         }
         AsyncListener dispatchEnds = Dispatch.of(request).goingAsync();
@@ -122,6 +124,11 @@ public final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onDataAvailable() throws IOException {
+        RefusedBodyDrain draining = drain;
+        if (draining != null) {
+            draining.onDataAvailable();
+            return;
+        }
         Outcome outcome = Outcome.WAITING;
         synchronized (this) {
             while (!done) {
@@ -157,6 +164,11 @@ public final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onAllDataRead() throws IOException {
+        RefusedBodyDrain draining = drain;
+        if (draining != null) {
+            draining.onAllDataRead();
+            return;
+        }
         Outcome outcome;
         synchronized (this) {
             if (done) {
@@ -203,12 +215,40 @@ public final class AsyncBody implements ReadListener, AsyncListener {
         if (outcome == Outcome.WHOLE) {
             whenRead.accept(len == buf.length ? buf : Arrays.copyOf(buf, len));
         } else if (outcome == Outcome.TOO_LARGE) {
+            refuseTooLarge();
+        }
+    }
+
+    /**
+     * Refuses a body grown past the limit; over HTTP/2 on a runtime that asks for it, the rest is then read and
+     * dropped before the exchange ends ({@link UnreadBodies#discardAfterRefusal}).
+     */
+    private void refuseTooLarge() {
+        long discard = unread.discardAfterRefusal(async.getRequest());
+        if (discard <= 0) {
             refuse(JsonBody.tooLarge(maxBytes));
+            return;
+        }
+        try {
+            // HTTP/2 only: no Connection header there (RFC 9113 §8.2.2)
+            JsonBody.tooLarge(maxBytes).writeTo((HttpServletResponse) async.getResponse());
+            // the callbacks already queued for this listener go to the drain from here on
+            RefusedBodyDrain draining = new RefusedBodyDrain(async, in, discard);
+            drain = draining;
+            draining.onDataAvailable();
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "A refusal could not be written", e);
+            completeQuietly(async);
         }
     }
 
     @Override
     public void onError(Throwable t) {
+        RefusedBodyDrain draining = drain;
+        if (draining != null) {
+            draining.onError(t);
+            return;
+        }
         if (!claim()) {
             return;
         }
@@ -218,6 +258,11 @@ public final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
+        RefusedBodyDrain draining = drain;
+        if (draining != null) {
+            draining.onTimeout(event);
+            return;
+        }
         if (!claim()) {
             return;
         }
@@ -269,6 +314,66 @@ public final class AsyncBody implements ReadListener, AsyncListener {
         unread.closeWithAnswer(request);
         response.setHeader("Connection", "close");
         refusal.writeTo(response);
+    }
+
+    /**
+     * Answers {@code request}, whose body has not all been read, with {@code refusal}. Over HTTP/2 on a runtime that
+     * asks for it ({@link UnreadBodies#discardAfterRefusal}) the request goes asynchronous first and the rest of the
+     * body is read and dropped after the answer, within {@code timeoutMs}. {@code closing} adds
+     * {@code Connection: close} and {@link UnreadBodies#closeWithAnswer}, for a body that is never read: over
+     * HTTP/1.x the connection ends with the answer. The caller must not touch the request after this.
+     */
+    public static void refuseUnread(HttpServletRequest request, HttpServletResponse response, ApiException refusal,
+                                    long timeoutMs, UnreadBodies unread, boolean closing) throws IOException {
+        long discard = request.isAsyncSupported() && !request.getInputStream().isFinished()
+                ? unread.discardAfterRefusal(request) : 0;
+        if (discard <= 0) {
+            if (closing) {
+                answerUnread(unread, request, response, refusal);
+            } else {
+                refusal.writeTo(response);
+            }
+            return;
+        }
+        // Not marked going-async (Dispatch): the answer is complete before this returns, so the filters outside
+        // see and count it as any other; only runtimes that complete a request after its dispatch returns (the
+        // app servers, as the Servlet spec has it) ask for the drain
+        AsyncContext async = request.startAsync(request, response);
+        try {
+            refusal.writeTo(response);
+        } catch (IOException | RuntimeException e) {
+            completeQuietly(async);
+            throw e;
+        }
+        RefusedBodyDrain.start(async, request.getInputStream(), discard, timeoutMs);
+    }
+
+    /**
+     * After the chain: when {@code request} was refused ({@code 4xx}, {@code 5xx}) and its body was not all read, nor
+     * the request made asynchronous, its exchange goes asynchronous and up to {@code discard} more bytes of the body
+     * are read and dropped before it ends ({@link UnreadBodies#discardAfterRefusal}). Only for a runtime that asks
+     * for it: the request is touched after the chain.
+     */
+    public static void drainIfRefusedUnread(HttpServletRequest request, HttpServletResponse response, long discard,
+                                            long timeoutMs) throws IOException {
+        if (request.isAsyncStarted() || response.getStatus() < 400) {
+            return;
+        }
+        AsyncContext async;
+        ServletInputStream in;
+        try {
+            in = request.getInputStream();
+            if (in.isFinished()) {
+                return;
+            }
+            async = request.startAsync(request, response);
+        } catch (IllegalStateException e) {
+            // the body was read as characters (an app's own servlet), or the container will not go asynchronous now
+            LOG.log(Level.FINE, "The rest of a refused body is left to the container", e);
+            return;
+        }
+        // not marked going-async either (see refuseUnread): the filters outside count the refusal as usual
+        RefusedBodyDrain.start(async, in, discard, timeoutMs);
     }
 
     public static void completeQuietly(AsyncContext async) {

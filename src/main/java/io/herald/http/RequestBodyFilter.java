@@ -65,7 +65,12 @@ public class RequestBodyFilter implements Filter {
                 : holdsToken(request) ? maxBytes
                 : anonymous.readAheadLimit(request);
         if (limit <= 0) {
+            // asked before the chain: after it, only a runtime that asks for the drain has the request touched
+            long discard = mayHaveBody(request) && request.isAsyncSupported() ? unread.discardAfterRefusal(request) : 0;
             chain.doFilter(req, res);
+            if (discard > 0) {
+                AsyncBody.drainIfRefusedUnread(request, (HttpServletResponse) res, discard, bodyTimeoutMs);
+            }
             return;
         }
         String remoteAddr = request.getRemoteAddr();

@@ -89,15 +89,16 @@ public class PublishFilter implements Filter {
         }
         // The body is still on its way: check the caller and the content type first, as the blocking path does
         // before it reads, then read the body without holding this thread while it comes.
-        boolean accepted = answer(response, () -> {
+        ApiException refusal = refusalOf(() -> {
             if (batch) {
                 publishing.checkBatch(contentType);
             } else {
                 publishing.checkPublish(channel, contentType);
             }
-            return null;
         });
-        if (!accepted) {
+        if (refusal != null) {
+            // over HTTP/2 the rest of the body may be read and dropped after the answer (UnreadBodies)
+            AsyncBody.refuseUnread(request, response, refusal, bodyTimeoutMs, unread, false);
             return;
         }
         AsyncBody.readAhead(request, response, publishing.maxBytes(), bodyTimeoutMs, unread, (async, body) -> {
@@ -115,33 +116,34 @@ public class PublishFilter implements Filter {
         });
     }
 
-    /**
-     * Runs {@code call} and answers {@code 201} with what it returns, or a refusal with Herald's JSON error; a
-     * {@code null} result answers nothing. False when it was refused.
-     */
-    private static boolean answer(HttpServletResponse response, Supplier<String> call) throws IOException {
-        String answer;
+    /** Runs {@code call} and answers {@code 201} with what it returns, or its refusal with Herald's JSON error. */
+    private static void answer(HttpServletResponse response, Supplier<String> call) throws IOException {
+        String[] answer = new String[1];
+        ApiException refusal = refusalOf(() -> answer[0] = call.get());
+        if (refusal != null) {
+            refusal.writeTo(response);
+            return;
+        }
+        byte[] body = answer[0].getBytes(StandardCharsets.UTF_8);
+        response.setStatus(201);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** {@code call}'s refusal as Herald answers it (a broker outage {@code 503}, a bug {@code 500}); null if none. */
+    private static ApiException refusalOf(Runnable call) {
         try {
-            answer = call.get();
+            call.run();
+            return null;
         } catch (ApiException e) {
-            e.writeTo(response);
-            return false;
+            return e;
         } catch (BrokerUnavailableException e) {
-            ApiException.unavailable(e.getMessage(), e.retryAfterSeconds()).writeTo(response);
-            return false;
+            return ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Unexpected error", e);
-            ApiException.writeTo(response, 500, "server_error", "Internal error");
-            return false;
+            return new ApiException(500, "server_error", "Internal error");
         }
-        if (answer != null) {
-            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-            response.setStatus(201);
-            response.setContentType("application/json");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-        }
-        return true;
     }
 
     /** Whether this is {@code /api/events} itself. */
