@@ -230,7 +230,6 @@ public final class AsyncBody implements ReadListener, AsyncListener {
             return;
         }
         try {
-            // HTTP/2 only: no Connection header there (RFC 9113 §8.2.2)
             JsonBody.tooLarge(maxBytes).writeTo((HttpServletResponse) async.getResponse());
             // the callbacks already queued for this listener go to the drain from here on
             RefusedBodyDrain draining = new RefusedBodyDrain(async, in, discard);
@@ -312,7 +311,10 @@ public final class AsyncBody implements ReadListener, AsyncListener {
     private static void answerUnread(UnreadBodies unread, ServletRequest request, HttpServletResponse response,
                                      ApiException refusal) throws IOException {
         unread.closeWithAnswer(request);
-        response.setHeader("Connection", "close");
+        if (request.getProtocol().startsWith("HTTP/1")) {
+            // not over HTTP/2, where a connection-specific header is forbidden (RFC 9113 §8.2.2)
+            response.setHeader("Connection", "close");
+        }
         refusal.writeTo(response);
     }
 
