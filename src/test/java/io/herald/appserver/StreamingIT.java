@@ -264,7 +264,10 @@ class StreamingIT {
         try (SseClient anonymous = SseClient.open(base, "api/events?channel=private.room");
              SseClient forbidden = SseClient.open(base, "api/events?channel=private.room", Map.of("Authorization", other))) {
             assertEquals(401, anonymous.status(), anonymous::rawText);
+            assertEquals("Bearer realm=\"herald\"", anonymous.header("WWW-Authenticate").orElse(""));
             assertEquals(403, forbidden.status(), forbidden::rawText);
+            assertEquals("Bearer realm=\"herald\", error=\"insufficient_scope\"",
+                    forbidden.header("WWW-Authenticate").orElse(""));
         }
         String event = "{\"event\":\"n\",\"data\":1}";
         HttpResponse<String> anonymousPublish = Http.raw(base, "POST", "api/channels/private.room/events",
