@@ -89,16 +89,15 @@ public class PublishFilter implements Filter {
         }
         // The body is still on its way: check the caller and the content type first, as the blocking path does
         // before it reads, then read the body without holding this thread while it comes.
-        ApiException refusal = refusalOf(() -> {
+        try {
             if (batch) {
                 publishing.checkBatch(contentType);
             } else {
                 publishing.checkPublish(channel, contentType);
             }
-        });
-        if (refusal != null) {
+        } catch (RuntimeException e) {
             // over HTTP/2 the rest of the body may be read and dropped after the answer (UnreadBodies)
-            AsyncBody.refuseUnread(request, response, refusal, bodyTimeoutMs, unread, false);
+            AsyncBody.refuseUnread(request, response, refusalOf(e), bodyTimeoutMs, unread, false);
             return;
         }
         AsyncBody.readAhead(request, response, publishing.maxBytes(), bodyTimeoutMs, unread, (async, body) -> {
@@ -118,32 +117,30 @@ public class PublishFilter implements Filter {
 
     /** Runs {@code call} and answers {@code 201} with what it returns, or its refusal with Herald's JSON error. */
     private static void answer(HttpServletResponse response, Supplier<String> call) throws IOException {
-        String[] answer = new String[1];
-        ApiException refusal = refusalOf(() -> answer[0] = call.get());
-        if (refusal != null) {
-            refusal.writeTo(response);
+        String answer;
+        try {
+            answer = call.get();
+        } catch (RuntimeException e) {
+            refusalOf(e).writeTo(response);
             return;
         }
-        byte[] body = answer[0].getBytes(StandardCharsets.UTF_8);
+        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
         response.setStatus(201);
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
 
-    /** {@code call}'s refusal as Herald answers it (a broker outage {@code 503}, a bug {@code 500}); null if none. */
-    private static ApiException refusalOf(Runnable call) {
-        try {
-            call.run();
-            return null;
-        } catch (ApiException e) {
-            return e;
-        } catch (BrokerUnavailableException e) {
-            return ApiException.unavailable(e.getMessage(), e.retryAfterSeconds());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Unexpected error", e);
-            return new ApiException(500, "server_error", "Internal error");
+    /** The refusal Herald answers {@code e} with: its own, {@code 503} for a broker outage, {@code 500} for a bug. */
+    private static ApiException refusalOf(RuntimeException e) {
+        if (e instanceof ApiException refusal) {
+            return refusal;
         }
+        if (e instanceof BrokerUnavailableException outage) {
+            return ApiException.unavailable(outage.getMessage(), outage.retryAfterSeconds());
+        }
+        LOG.log(Level.WARNING, "Unexpected error", e);
+        return new ApiException(500, "server_error", "Internal error");
     }
 
     /** Whether this is {@code /api/events} itself. */
